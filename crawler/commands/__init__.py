@@ -1,0 +1,1 @@
+"""Project commands: `scrapy crawl` with health and one-line errors, `report`, `rebuild`, `reextract`."""

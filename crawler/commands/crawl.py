@@ -1,0 +1,95 @@
+"""``scrapy crawl``, as cron needs it: one clear line and a non-zero exit when a run fails.
+
+It replaces Scrapy's own ``crawl`` command (``COMMANDS_MODULE``) and adds
+three things around the same crawl: spider options are checked before any
+request is made; expected failures (a bad option, an archive locked by
+another crawl) are reported as one line instead of a traceback; and the
+crawl's health verdict decides the exit status.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TYPE_CHECKING, Any
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+
+from crawler.errors import EXPECTED_ERRORS, UserFacingError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from scrapy.crawler import Crawler
+
+EXIT_BAD_INPUT = 2
+
+
+class Command(ScrapyCrawlCommand):
+    def short_desc(self) -> str:
+        return "Crawl a blog into its archive; exit non-zero with one line when the crawl fails"
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give exactly one spider, e.g. `scrapy crawl materna`")
+        assert self.crawler_process is not None
+        try:
+            spidercls = self.crawler_process.spider_loader.load(args[0])
+            check = getattr(spidercls, "check_arguments", None)
+            if check is not None:
+                check(opts.spargs)
+        except (KeyError, UserFacingError, ValueError) as error:
+            self._fail(str(error).strip("'\""), EXIT_BAD_INPUT)
+            return
+        crawler = self._create_crawler(spidercls)
+        handler = _OneLineErrors()
+        logging.getLogger().addFilter(handler)
+        for log_handler in logging.getLogger().handlers:
+            log_handler.addFilter(handler)
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        self._finish(crawler, handler)
+
+    def _finish(self, crawler: Crawler, handler: _OneLineErrors) -> None:
+        if handler.message is not None:
+            self._fail(handler.message, 1)
+            return
+        verdict = getattr(crawler, "health_verdict", None)
+        if verdict is None:
+            if self.crawler_process is not None and self.crawler_process.bootstrap_failed:
+                self._fail("the crawl could not start (see the log above)", 1)
+            return
+        print(verdict.summary, file=sys.stdout if verdict.healthy else sys.stderr)
+        if not verdict.healthy:
+            self._fail(verdict.reason, verdict.exit_status)
+
+    def _fail(self, message: str, status: int) -> None:
+        print(f"error: {message}", file=sys.stderr)
+        self.exitcode = status
+
+
+class _OneLineErrors(logging.Filter):
+    """Swallow the traceback of an expected error and keep its message for one line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.message: str | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = _expected_error(record.exc_info)
+        if error is None:
+            return True
+        self.message = self.message or str(error)
+        return False
+
+
+def _expected_error(exc_info: Any) -> BaseException | None:
+    if not exc_info or exc_info[1] is None:
+        return None
+    error: BaseException | None = exc_info[1]
+    while error is not None:
+        if isinstance(error, EXPECTED_ERRORS):
+            return error
+        error = error.__cause__ or error.__context__
+    return None

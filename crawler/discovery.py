@@ -1,0 +1,173 @@
+"""Reading the documents a WordPress blog offers for finding its posts.
+
+Plain functions over response bodies: robots.txt, sitemaps, the RSS/Atom feed,
+the REST API and HTML listings.  Each returns the URLs it names (with what it
+says about them, such as ``lastmod``); deciding what to fetch is the spider's job.
+XML is parsed with entity resolution and network access off, so a hostile
+sitemap or feed cannot expand entities or reach other hosts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import lxml.etree
+from parsel import Selector
+
+from crawler.urls import normalise_url
+
+#: URL paths that are never worth fetching for posts.
+_SKIP_PATH = re.compile(
+    r"/(wp-admin|wp-login\.php|wp-json|xmlrpc\.php|wp-includes|wp-content|cdn-cgi|"
+    r"comments/feed|feed|trackback|embed)(/|$)|"
+    r"\.(jpe?g|png|gif|webp|svg|ico|css|js|pdf|zip|mp4|mp3|docx?|xlsx?|pptx?|xml|json|txt)$",
+    re.IGNORECASE,
+)
+#: Paths of listings: followed for links, never themselves posts.
+_LISTING_PATH = re.compile(
+    r"/(page/\d+|category/.+|tag/.+|author/.+|\d{4}(/\d{2}){0,2}|search/.+)/$",
+    re.IGNORECASE,
+)
+#: Sitemaps that list only non-posts (WordPress core and Yoast names).
+_NON_POST_SITEMAP = re.compile(
+    r"(taxonomies|users|posts-page|posts-attachment|page-sitemap|category-sitemap|"
+    r"post_tag-sitemap|tag-sitemap|author-sitemap|attachment-sitemap)",
+    re.IGNORECASE,
+)
+_SAFE_XML = lxml.etree.XMLParser(
+    resolve_entities=False, no_network=True, recover=True, huge_tree=False, load_dtd=False
+)
+
+
+@dataclass
+class Found:
+    """A URL named by a discovery document, with what the document said about it."""
+
+    url: str
+    hints: dict[str, Any] = field(default_factory=dict)
+
+
+def robots_sitemaps(text: str) -> list[str]:
+    """The ``Sitemap:`` URLs a robots.txt declares."""
+    return [
+        line.split(":", 1)[1].strip()
+        for line in text.splitlines()
+        if line.lower().startswith("sitemap:") and line.split(":", 1)[1].strip()
+    ]
+
+
+def parse_sitemap(body: bytes, base: str) -> tuple[list[str], list[Found]]:
+    """Split a sitemap into (sub-sitemaps of an index, page URLs with ``lastmod``).
+
+    Sub-sitemaps that by their WordPress/Yoast name list only pages, taxonomies
+    or users are left out: they cannot hold posts.
+    """
+    root = _parse_xml(body)
+    if root is None:
+        return [], []
+    kind = lxml.etree.QName(root).localname
+    entries = [_sitemap_entry(el) for el in root if _localname(el) in ("sitemap", "url")]
+    locs = [(normalise_url(loc, base), lastmod) for loc, lastmod in entries if loc]
+    if kind == "sitemapindex":
+        return [u for u, _ in locs if not _NON_POST_SITEMAP.search(urlsplit(u).path)], []
+    return [], [Found(u, {"lastmod": lastmod} if lastmod else {}) for u, lastmod in locs]
+
+
+def _sitemap_entry(el: lxml.etree._Element) -> tuple[str, str | None]:
+    values = {_localname(child): (child.text or "").strip() for child in el}
+    return values.get("loc", ""), values.get("lastmod") or None
+
+
+def parse_feed(body: bytes, base: str) -> list[Found]:
+    """The item links of an RSS 2.0 or Atom feed, with ``pubDate``/``updated``."""
+    root = _parse_xml(body)
+    if root is None:
+        return []
+    found = []
+    for item in root.iter("{*}item", "{*}entry"):
+        values = {_localname(child): child for child in item}
+        link = values.get("link")
+        href = None if link is None else (link.get("href") or (link.text or "").strip())
+        if href:
+            stamps = [values.get(n) for n in ("updated", "pubDate", "published")]
+            stamp = next((s.text.strip() for s in stamps if s is not None and s.text), None)
+            hints = {"lastmod": stamp} if stamp else {}
+            found.append(Found(normalise_url(href, base), hints))
+    return found
+
+
+def parse_rest_posts(body: bytes, base: str) -> list[Found]:
+    """Post links from a ``/wp-json/wp/v2/posts`` page, with id and modification time."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return []
+    if not isinstance(data, list):
+        return []
+    return [_rest_found(entry, base) for entry in data if isinstance(entry, dict) and entry.get("link")]
+
+
+def _rest_found(entry: dict[str, Any], base: str) -> Found:
+    hints: dict[str, Any] = {}
+    if isinstance(entry.get("id"), int):
+        hints["post_id"] = entry["id"]
+    if entry.get("modified_gmt"):
+        hints["lastmod"] = f"{entry['modified_gmt']}+00:00"
+    return Found(normalise_url(str(entry["link"]), base), hints)
+
+
+def parse_rest_users(body: bytes, base: str) -> dict[str, str]:
+    """Author archive URL to bio, from ``/wp-json/wp/v2/users``."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return {}
+    if not isinstance(data, list):
+        return {}
+    return {
+        normalise_url(str(user["link"]), base): str(user["description"]).strip()
+        for user in data
+        if isinstance(user, dict) and user.get("link") and str(user.get("description") or "").strip()
+    }
+
+
+def html_links(body: str, url: str) -> list[str]:
+    """Every distinct link of an HTML page (``<a href>`` and head ``rel=prev|next``)."""
+    selector = Selector(text=body)
+    hrefs = selector.css("a::attr(href), link[rel=next]::attr(href), link[rel=prev]::attr(href)")
+    seen: dict[str, None] = {}
+    for href in hrefs.getall():
+        href = href.strip()
+        if href and not href.startswith(("mailto:", "javascript:", "tel:", "#", "data:")):
+            seen.setdefault(normalise_url(href, url), None)
+    return list(seen)
+
+
+def link_role(url: str) -> str:
+    """What a same-site link probably is: ``skip``, ``listing`` or ``page``.
+
+    Only shape is used; whether a ``page`` is a post is decided after fetching.
+    """
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    if _SKIP_PATH.search(parts.path) or {"s", "replytocom", "attachment_id"} & query.keys():
+        return "skip"
+    if _LISTING_PATH.search(parts.path):
+        return "listing"
+    return "page"
+
+
+def _parse_xml(body: bytes) -> lxml.etree._Element | None:
+    try:
+        root = lxml.etree.fromstring(body.lstrip(), parser=_SAFE_XML)
+    except lxml.etree.XMLSyntaxError:
+        return None
+    return root
+
+
+def _localname(el: lxml.etree._Element) -> str:
+    return lxml.etree.QName(el).localname if isinstance(el.tag, str) else ""

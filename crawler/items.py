@@ -1,0 +1,37 @@
+"""What a spider hands to the item pipelines: a fetched page, not yet understood."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class FetchedPage:
+    """One HTML page as fetched, plus what discovery already knew about it.
+
+    ``url`` is the normalised URL of the final response (after redirects);
+    ``requested_url`` the normalised URL discovery asked for, which differs when
+    an old slug redirected.  ``headers`` keep the response's order and repeats
+    so the page can be written to WARC as it came.  ``hints`` carry what a
+    discovery source said about the page before it was fetched, e.g.
+    ``{"post_id": 42, "lastmod": "2024-01-02T10:00:00+00:00", "author_bios":
+    {"https://…/author/x/": "…"}}``; extraction may use them, never trusts them
+    over the page.
+    """
+
+    url: str
+    requested_url: str
+    status: int
+    headers: list[tuple[str, str]] = field(repr=False)
+    body: bytes = field(repr=False)
+    encoding: str
+    fetched_at: datetime
+    site: str
+    source: str
+    hints: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: Set by the extraction pipeline: "post" or why the page is not one.
+    kind: str | None = None
+    #: Set by the extraction pipeline for posts: the row's page-derived fields.
+    post: dict[str, Any] | None = field(default=None, repr=False)

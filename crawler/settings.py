@@ -1,0 +1,66 @@
+"""Scrapy settings: every default of the project in one place.
+
+Any of them can be overridden for one run with ``-s NAME=VALUE``.  Our own
+settings are grouped by prefix: ``ARCHIVE_*`` (where and how the archive is
+written), ``HEALTH_*`` (when a crawl counts as failed).
+"""
+
+BOT_NAME = "blog-archiver"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# Politeness toward the live site.
+USER_AGENT = (
+    "blog-archiver/0.1 (archives public corporate blog posts; "
+    "+https://github.com/blog-archiver/blog-archiver)"
+)
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# A nightly cron job: quiet unless something is wrong.
+LOG_LEVEL = "WARNING"
+# Non-posts are dropped on purpose; the reasons are counted in the stats.
+DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
+
+ITEM_PIPELINES = {
+    "pipelines.extraction.ExtractionPipeline": 100,
+    "pipelines.validation.PostValidationPipeline": 200,
+    "pipelines.authors.AuthorBioPipeline": 300,
+    "pipelines.archive.pipeline.ArchivePipeline": 900,
+}
+
+# The archive.
+ARCHIVE_DIR = "data"
+ARCHIVE_FLUSH_EVERY = 20
+ARCHIVE_WARC_ENABLED = True
+
+EXTENSIONS = {
+    "pipelines.crawl_log.CrawlLog": 500,
+}
+
+# When a crawl counts as failed (non-zero exit).  Coverage is the share of
+# fetched posts in which a field was found.
+HEALTH_COVERAGE_FLOORS = {
+    "body_text": 0.95,
+    "title": 0.99,
+    "published_at": 0.95,
+    "authors": 0.8,
+    "tags": 0.5,
+}
+HEALTH_MAX_COVERAGE_DROP = 0.25
+HEALTH_MAX_ERROR_RATE = 0.1
+HEALTH_MIN_SAMPLE = 5

@@ -1,0 +1,1 @@
+"""Spiders: discover a blog's posts and yield each fetched page."""

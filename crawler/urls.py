@@ -1,0 +1,71 @@
+"""The URL normaliser: the one place that decides when two URLs name the same page.
+
+Everything that compares, deduplicates or stores a URL passes it through
+:func:`normalise_url` first, so a post reached as ``HTTP://Blog.Example/x?utm_source=feed#top``
+and as ``http://blog.example/x/`` is fetched and archived once.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+_TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|_gl|yclid|igshid|"
+    r"replytocom|share|amp|ref|ref_src|wt_mc|cmpid|hsa_\w+|_hs\w+|pk_\w+|mtm_\w+)$",
+    re.IGNORECASE,
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def normalise_url(url: str, base: str | None = None) -> str:
+    """Return the canonical form of ``url`` (resolved against ``base`` if relative).
+
+    Scheme and host are lower-cased, default ports, fragments and tracking
+    parameters (``utm_*``, ``fbclid``, ``replytocom`` …) are dropped, the
+    remaining query is sorted, and a path whose last segment has no file
+    extension gets a trailing slash (WordPress permalinks end in ``/``).
+    """
+    if base is not None:
+        url = urljoin(base, url.strip())
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{parts.port}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    )
+    path = _with_trailing_slash(parts.path or "/")
+    return canonicalize_url(urlunsplit((scheme, host, path, query, "")))
+
+
+def _is_tracking(param: str) -> bool:
+    return bool(_TRACKING_PARAMS.match(param))
+
+
+def _with_trailing_slash(path: str) -> str:
+    if path.endswith("/"):
+        return path
+    last = posixpath.basename(path)
+    return path if "." in last else path + "/"
+
+
+def is_within(url: str, base_url: str) -> bool:
+    """True when ``url`` is on ``base_url``'s host and under its path prefix."""
+    target, base = urlsplit(url), urlsplit(base_url)
+    if (target.hostname or "").lower() != (base.hostname or "").lower():
+        return False
+    if (target.port or _DEFAULT_PORTS.get(target.scheme)) != (
+        base.port or _DEFAULT_PORTS.get(base.scheme)
+    ):
+        return False
+    return (target.path or "/").startswith(base.path or "/")
+
+
+def site_root(base_url: str) -> str:
+    """``base_url`` normalised to end in ``/`` so relative joins stay under its prefix."""
+    return normalise_url(base_url)

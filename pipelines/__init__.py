@@ -1,0 +1,1 @@
+"""Item pipelines: turn fetched pages into rows, and rows into archive files."""

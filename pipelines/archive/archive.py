@@ -1,0 +1,202 @@
+"""One crawl's writes to a site's archive, without Scrapy: open, add, flush, finish.
+
+The Scrapy pipeline (:mod:`pipelines.archive.pipeline`) and the ``reextract``
+command both drive this class.  A version row is added only when a post's
+content hash differs from its newest archived version; versions and events are
+buffered and written as small immutable parts on :meth:`SiteArchive.flush`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from crawler.items import FetchedPage
+from pipelines.archive.content import content_hash
+from pipelines.archive.events import ALIAS, BACK, EVENT_SCHEMA, GONE, Event
+from pipelines.archive.index import PostState, load_states
+from pipelines.archive.layout import SiteLayout, remove_temp_files
+from pipelines.archive.lock import SiteLock
+from pipelines.archive.parts import PartWriter
+from pipelines.archive.posts import rebuild_posts
+from pipelines.archive.warc import WarcFile, finalise_open_warcs
+from pipelines.schema import PAGE_FIELDS, POST_SCHEMA
+
+logger = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+class InvalidPost(ValueError):
+    """A post dict that does not fit :data:`POST_SCHEMA`; nothing was archived."""
+
+
+@dataclass(frozen=True)
+class Added:
+    """What :meth:`SiteArchive.add_post` did: the outcome, and whether a gone post is back."""
+
+    outcome: Outcome
+    back: bool
+
+
+class SiteArchive:
+    """The archive of one site, opened by one crawl (``crawl_id``) under the site lock."""
+
+    def __init__(self, root: Path | str, site: str, crawl_id: str, *, warc: bool = True) -> None:
+        self.layout = SiteLayout(Path(root), site)
+        self.crawl_id = crawl_id
+        self.lock = SiteLock(self.layout.lock_path, site)
+        self.states: dict[str, PostState] = {}
+        self.warc = WarcFile(self.layout.warc_dir, crawl_id) if warc else None
+        self._rows: list[dict[str, Any]] = []
+        self._events: list[Event] = []
+        self._versions = PartWriter(self.layout.versions_dir, crawl_id, POST_SCHEMA)
+        self._event_parts = PartWriter(self.layout.events_dir, crawl_id, EVENT_SCHEMA)
+
+    def open(self) -> None:
+        """Take the lock (or raise ArchiveLocked), clean up after a killed crawl, load state."""
+        self.layout.make_dirs()
+        self.lock.acquire()
+        remove_temp_files(self.layout)
+        finalise_open_warcs(self.layout.warc_dir)
+        self.states = load_states(self.layout.site_dir)
+        if self.warc is not None:
+            self.warc.open()
+        logger.info("archive %s: %d known posts", self.layout.site_dir, len(self.states))
+
+    @property
+    def pending(self) -> int:
+        """Buffered version rows not yet written."""
+        return len(self._rows)
+
+    def add_post(
+        self, post: dict[str, Any], fetched_at: datetime, requested_url: str | None = None
+    ) -> Added:
+        """Archive ``post`` (PAGE_FIELDS + ``field_sources``) fetched at ``fetched_at``."""
+        url, digest = post["url"], content_hash(post)
+        state = self.states.get(url)
+        changed = state is None or state.content_hash != digest
+        row = self._version_row(post, digest, state, fetched_at, requested_url) if changed else None
+        back = self._note_back(state, fetched_at)
+        self._note_alias(url, state, requested_url, fetched_at)
+        if row is None:
+            return Added(Outcome.UNCHANGED, back)
+        self._rows.append(row)
+        self.states[url] = _state_of(row)
+        return Added(Outcome.NEW if state is None else Outcome.CHANGED, back)
+
+    def mark_gone(self, url: str, at: datetime) -> bool:
+        """Record that the site no longer serves ``url``; False if unknown or already gone."""
+        state = self.states.get(url)
+        if state is None or state.gone:
+            return False
+        state.gone_at = at
+        self._events.append(Event(url, GONE, at, self.crawl_id))
+        return True
+
+    def record_page(self, page: FetchedPage) -> None:
+        if self.warc is not None:
+            self.warc.write_page(page, self.crawl_id)
+
+    def flush(self) -> tuple[int, int]:
+        """Write buffered versions and events as new parts; return (rows, parts) written."""
+        rows, parts = len(self._rows), 0
+        if self._rows:
+            self._versions.write(self._rows)
+            self._rows, parts = [], parts + 1
+        if self._events:
+            self._event_parts.write([event.row() for event in self._events])
+            self._events, parts = [], parts + 1
+        if self.warc is not None:
+            self.warc.flush()
+        return rows, parts
+
+    def close_files(self) -> tuple[int, int]:
+        """Flush and finalise the WARC; the lock stays held."""
+        written = self.flush()
+        if self.warc is not None:
+            self.warc.close()
+        return written
+
+    def finish(self, *, complete: bool) -> None:
+        """Close files, rebuild ``posts.parquet`` if the crawl is ``complete``, unlock."""
+        if not self.lock.held:
+            return
+        try:
+            self.close_files()
+            if complete:
+                rebuild_posts(self.layout.site_dir)
+        finally:
+            self.lock.release()
+
+    def _note_back(self, state: PostState | None, at: datetime) -> bool:
+        if state is None or not state.gone:
+            return False
+        state.gone_at = None
+        self._events.append(Event(state.url, BACK, at, self.crawl_id))
+        return True
+
+    def _note_alias(
+        self, url: str, state: PostState | None, alias: str | None, at: datetime
+    ) -> None:
+        if not alias or alias == url or (state is not None and alias in state.aliases):
+            return
+        if state is not None:
+            state.aliases.append(alias)
+            self._events.append(Event(url, ALIAS, at, self.crawl_id, alias))
+
+    def _version_row(
+        self,
+        post: dict[str, Any],
+        digest: str,
+        state: PostState | None,
+        fetched_at: datetime,
+        requested_url: str | None,
+    ) -> dict[str, Any]:
+        row = {name: post.get(name) for name in PAGE_FIELDS}
+        aliases = list(state.aliases) if state is not None else []
+        if requested_url and requested_url != post["url"] and requested_url not in aliases:
+            aliases.append(requested_url)
+        row |= {
+            "content_hash": digest,
+            "first_seen_at": state.first_seen_at if state is not None else fetched_at,
+            "fetched_at": fetched_at,
+            "crawl_id": self.crawl_id,
+            "field_sources": post.get("field_sources") or {},
+            "gone_at": None,
+            "aliases": aliases,
+        }
+        _check_row(row)
+        return row
+
+
+def _check_row(row: dict[str, Any]) -> None:
+    try:
+        table = pa.Table.from_pylist([row], schema=POST_SCHEMA)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
+        raise InvalidPost(f"{row.get('url')}: {exc}") from exc
+    for field in POST_SCHEMA:
+        if not field.nullable and table.column(field.name).null_count:
+            raise InvalidPost(f"{row.get('url')}: {field.name} is required")
+
+
+def _state_of(row: dict[str, Any]) -> PostState:
+    return PostState(
+        url=row["url"],
+        post_id=row["post_id"],
+        modified_at=row["modified_at"],
+        fetched_at=row["fetched_at"],
+        content_hash=row["content_hash"],
+        first_seen_at=row["first_seen_at"],
+        aliases=list(row["aliases"]),
+    )

@@ -1,0 +1,62 @@
+"""Append-only Parquet datasets made of small, immutable part files.
+
+A part is ``part-<crawl_id>-<seq:05d>.parquet``; once renamed into place it is
+never rewritten, so a reader (or a kill) only ever sees whole files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.archive.layout import parquet_parts, write_table_atomic
+from pipelines.schema import POST_SCHEMA, conform
+
+_SEQ = re.compile(r"-(\d{5})\.parquet$")
+
+
+class PartWriter:
+    """Writes rows of one crawl into new part files of ``directory`` with ``schema``."""
+
+    def __init__(self, directory: Path, crawl_id: str, schema: pa.Schema) -> None:
+        self.directory = directory
+        self.crawl_id = crawl_id
+        self.schema = schema
+        self._seq = _last_seq(directory, crawl_id)
+
+    def write(self, rows: Sequence[dict[str, Any]]) -> Path:
+        """Write ``rows`` (dicts keyed by column name) as one new part; return its path."""
+        self._seq += 1
+        path = self.directory / f"part-{self.crawl_id}-{self._seq:05d}.parquet"
+        table = pa.Table.from_pylist(list(rows), schema=self.schema)
+        write_table_atomic(table, path)
+        return path
+
+
+def _last_seq(directory: Path, crawl_id: str) -> int:
+    prefix = f"part-{crawl_id}-"
+    seqs = [
+        int(match.group(1))
+        for path in parquet_parts(directory)
+        if path.name.startswith(prefix) and (match := _SEQ.search(path.name))
+    ]
+    return max(seqs, default=0)
+
+
+def read_versions(path: Path, columns: Sequence[str] | None = None) -> pa.Table:
+    """Read a versions part (or posts.parquet) in the current schema.
+
+    Only ``columns`` are read (all when None); a column the file predates comes
+    back as nulls, or empty lists where the column is not nullable.
+    """
+    wanted = list(columns) if columns is not None else list(POST_SCHEMA.names)
+    present = set(pq.read_schema(path).names)
+    table = pq.read_table(path, columns=[c for c in wanted if c in present])
+    if all(c in present for c in wanted):
+        return table
+    return conform(table).select(wanted)

@@ -1,0 +1,117 @@
+"""The Scrapy item pipeline that archives fetched posts (see :mod:`pipelines.archive`).
+
+Settings: ``ARCHIVE_DIR`` (default ``"data"``), ``ARCHIVE_FLUSH_EVERY`` (rows per
+part, default 20), ``ARCHIVE_WARC_ENABLED`` (default True).  The spider must have
+``site`` and ``crawl_id`` string attributes.
+
+Scrapy calls ``close_spider`` before the close reason is known, so the pipeline
+flushes and finalises the WARC there, and rebuilds ``posts.parquet`` (only when
+the reason is ``finished``) and releases the lock on ``spider_closed``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.items import FetchedPage
+from pipelines.archive.archive import InvalidPost, Outcome, SiteArchive
+
+logger = logging.getLogger(__name__)
+
+GONE_STATUSES = frozenset({404, 410})
+_OUTCOME_STATS = {
+    Outcome.NEW: "archive/posts_new",
+    Outcome.CHANGED: "archive/posts_changed",
+    Outcome.UNCHANGED: "archive/posts_unchanged",
+}
+
+
+class ArchivePipeline:
+    """Adds changed posts as versions, gone posts as events, every post page to WARC."""
+
+    def __init__(self, crawler: Crawler, root: str, flush_every: int, warc: bool) -> None:
+        self.crawler = crawler
+        self.root = root
+        self.flush_every = max(1, flush_every)
+        self.warc = warc
+        self.archive: SiteArchive | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        settings = crawler.settings
+        pipeline = cls(
+            crawler,
+            root=settings.get("ARCHIVE_DIR", "data"),
+            flush_every=settings.getint("ARCHIVE_FLUSH_EVERY", 20),
+            warc=settings.getbool("ARCHIVE_WARC_ENABLED", True),
+        )
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        archive = SiteArchive(self.root, spider.site, spider.crawl_id, warc=self.warc)
+        archive.open()
+        self.archive = archive
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FetchedPage) or self.archive is None:
+            return item
+        if item.post is not None:
+            self._archive_post(item)
+        elif item.status in GONE_STATUSES:
+            self._archive_gone(item)
+        if self.archive.pending >= self.flush_every:
+            self._flush()
+        return item
+
+    def close_spider(self) -> None:
+        if self.archive is not None:
+            self._count_written(*self.archive.close_files())
+
+    def spider_closed(self, reason: str) -> None:
+        if self.archive is None:
+            return
+        archive, self.archive = self.archive, None
+        complete = reason == "finished"
+        if not complete:
+            logger.warning("crawl ended %r: posts.parquet left as it was", reason)
+        archive.finish(complete=complete)
+
+    def _archive_post(self, item: FetchedPage) -> None:
+        assert self.archive is not None
+        try:
+            added = self.archive.add_post(item.post or {}, item.fetched_at, item.requested_url)
+        except InvalidPost as exc:
+            self._inc("archive/posts_invalid")
+            raise DropItem(f"not archived: {exc}") from exc
+        self._inc(_OUTCOME_STATS[added.outcome])
+        if added.back:
+            self._inc("archive/posts_back")
+        if item.status == 200:
+            self.archive.record_page(item)
+
+    def _archive_gone(self, item: FetchedPage) -> None:
+        assert self.archive is not None
+        url = item.url if item.url in self.archive.states else item.requested_url
+        if self.archive.mark_gone(url, item.fetched_at):
+            self._inc("archive/posts_gone")
+
+    def _flush(self) -> None:
+        assert self.archive is not None
+        self._count_written(*self.archive.flush())
+
+    def _count_written(self, rows: int, parts: int) -> None:
+        if rows:
+            self._inc("archive/rows_written", rows)
+        if parts:
+            self._inc("archive/parts_written", parts)
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key, count)

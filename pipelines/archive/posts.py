@@ -1,0 +1,98 @@
+"""``posts.parquet``: the newest version of every URL, derived from the datasets.
+
+It is only ever rebuilt whole, from ``versions/`` and ``events/`` alone, so it
+can be deleted and recreated at any time; a killed crawl never touches it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.archive.index import PostState, load_states
+from pipelines.archive.layout import SiteLayout, parquet_parts, write_table_atomic
+from pipelines.archive.parts import read_versions
+from pipelines.schema import POST_SCHEMA, conform
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class KnownPost:
+    """What the spider needs to decide whether a post is worth fetching again."""
+
+    url: str
+    post_id: int | None
+    modified_at: datetime | None
+    fetched_at: datetime
+    content_hash: str
+    gone: bool
+
+
+def rebuild_posts(site_dir: Path | str) -> int:
+    """Rewrite ``<site_dir>/posts.parquet`` atomically from versions and events; return
+    the number of posts.  Rows are sorted by URL and always in the current schema."""
+    layout = SiteLayout.of(site_dir)
+    states = load_states(layout.site_dir)
+    table = _newest_rows(states)
+    write_table_atomic(table, layout.posts_path)
+    logger.info("rebuilt %s with %d posts", layout.posts_path, table.num_rows)
+    return table.num_rows
+
+
+def _newest_rows(states: dict[str, PostState]) -> pa.Table:
+    by_part: dict[Path, list[int]] = defaultdict(list)
+    for state in states.values():
+        if state.part is not None:
+            by_part[state.part].append(state.row)
+    tables = [read_versions(part).take(sorted(rows)) for part, rows in sorted(by_part.items())]
+    if not tables:
+        return POST_SCHEMA.empty_table()
+    table = pa.concat_tables(tables).sort_by("url")
+    return _with_state_columns(conform(table), states)
+
+
+def _with_state_columns(table: pa.Table, states: dict[str, PostState]) -> pa.Table:
+    ordered = [states[url] for url in table.column("url").to_pylist()]
+    columns = {
+        "first_seen_at": [s.first_seen_at for s in ordered],
+        "gone_at": [s.gone_at for s in ordered],
+        "aliases": [s.aliases for s in ordered],
+    }
+    for name, values in columns.items():
+        index = POST_SCHEMA.get_field_index(name)
+        field = POST_SCHEMA.field(index)
+        table = table.set_column(index, field, pa.array(values, type=field.type))
+    return table.replace_schema_metadata(POST_SCHEMA.metadata)
+
+
+def known_posts(site_dir: Path | str) -> dict[str, KnownPost]:
+    """Every archived URL with its newest version's dates and hash, and whether it is gone.
+
+    This is ``posts.parquet`` plus whatever newer versions or events a killed crawl
+    left, because it is read from the datasets themselves (small columns only).
+    """
+    return {
+        url: KnownPost(url, s.post_id, s.modified_at, s.fetched_at, s.content_hash, gone=s.gone)
+        for url, s in load_states(site_dir).items()
+    }
+
+
+def read_posts(site_dir: Path | str) -> pa.Table:
+    """``posts.parquet`` in the current schema (empty when it was never built)."""
+    path = SiteLayout.of(site_dir).posts_path
+    if not path.exists():
+        return POST_SCHEMA.empty_table()
+    return conform(pq.read_table(path))
+
+
+def count_versions(site_dir: Path | str) -> int:
+    """How many versions are archived (from Parquet footers, no data read)."""
+    parts = parquet_parts(SiteLayout.of(site_dir).versions_dir)
+    return sum(pq.ParquetFile(part).metadata.num_rows for part in parts)

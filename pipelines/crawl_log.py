@@ -1,0 +1,121 @@
+"""The crawl log: one row per crawl in ``DIR/<site>/crawls.parquet``, and the health verdict.
+
+A Scrapy extension: when the spider closes it judges the crawl
+(:mod:`pipelines.health`), appends the crawl's row to the log, and leaves the
+verdict on the crawler for the ``crawl`` command's exit status and summary.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from scrapy import signals
+
+from pipelines.archive.layout import write_table_atomic
+from pipelines.health import HealthPolicy, Verdict, assess, errors_by_type
+from pipelines.schema import CRAWL_SCHEMA
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+CRAWLS_FILE = "crawls.parquet"
+
+
+class CrawlLog:
+    """Judge each crawl and log it; see the module docstring."""
+
+    def __init__(self, crawler: Crawler, archive_dir: Path, policy: HealthPolicy) -> None:
+        self.crawler = crawler
+        self.archive_dir = archive_dir
+        self.policy = policy
+        self.started_at = datetime.now(UTC)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlLog:
+        log = cls(
+            crawler,
+            Path(crawler.settings.get("ARCHIVE_DIR", "data")),
+            HealthPolicy.from_settings(crawler.settings),
+        )
+        crawler.signals.connect(log.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(log.spider_closed, signal=signals.spider_closed)
+        return log
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.started_at = datetime.now(UTC)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        site = getattr(spider, "site", spider.name)
+        stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
+        stats.update(site=site, crawl_id=getattr(spider, "crawl_id", ""))
+        site_dir = self.archive_dir / site
+        verdict = assess(
+            stats, self.policy, getattr(spider, "base_url", ""), last_coverage(site_dir)
+        )
+        if reason != "finished" and verdict.healthy:
+            verdict = _interrupted(verdict, reason)
+        self.crawler.health_verdict = verdict  # type: ignore[attr-defined]
+        if site_dir.is_dir():
+            append_crawl(site_dir, _crawl_row(stats, verdict, reason, self.started_at))
+
+
+def _interrupted(verdict: Verdict, reason: str) -> Verdict:
+    return Verdict(
+        False, f"the crawl stopped early ({reason})", verdict.summary, verdict.coverage, 1
+    )
+
+
+def _crawl_row(
+    stats: dict[str, Any], verdict: Verdict, reason: str, started_at: datetime
+) -> dict[str, Any]:
+    def count(key: str) -> int:
+        return int(stats.get(key, 0))
+
+    return {
+        "crawl_id": stats["crawl_id"],
+        "site": stats["site"],
+        "started_at": started_at,
+        "finished_at": datetime.now(UTC),
+        "finish_reason": reason,
+        "exit_status": verdict.exit_status,
+        "unhealthy_reason": verdict.reason or None,
+        "requests": count("downloader/request_count"),
+        "bytes": count("downloader/response_bytes"),
+        "posts_new": count("archive/posts_new"),
+        "posts_changed": count("archive/posts_changed"),
+        "posts_unchanged": count("archive/posts_unchanged"),
+        "posts_gone": count("archive/posts_gone"),
+        "errors": list(errors_by_type(stats).items()),
+        "coverage": list(verdict.coverage.items()),
+    }
+
+
+def read_crawls(site_dir: Path) -> pa.Table | None:
+    """The crawl log of a site, or None before its first crawl."""
+    path = site_dir / CRAWLS_FILE
+    return pq.read_table(path, schema=CRAWL_SCHEMA) if path.is_file() else None
+
+
+def last_coverage(site_dir: Path) -> dict[str, float] | None:
+    """Field coverage of the newest healthy crawl, the baseline for a drop."""
+    table = read_crawls(site_dir)
+    if table is None:
+        return None
+    rows = [r for r in table.to_pylist() if r["exit_status"] == 0 and r["coverage"]]
+    return dict(rows[-1]["coverage"]) if rows else None
+
+
+def append_crawl(site_dir: Path, row: dict[str, Any]) -> None:
+    """Add one crawl's row; the file is replaced atomically, never half-written."""
+    new = pa.Table.from_pylist([row], schema=CRAWL_SCHEMA)
+    old = read_crawls(site_dir)
+    table = new if old is None else pa.concat_tables([old, new])
+    write_table_atomic(table, site_dir / CRAWLS_FILE)

@@ -1,0 +1,61 @@
+"""The extraction pipeline: the one place a fetched page is parsed into a post."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from crawler.items import FetchedPage
+from pipelines.extract import extract
+from pipelines.health import COVERED_FIELDS
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+GONE_STATUSES = (404, 410)
+
+
+class ExtractionPipeline:
+    """Set ``item.kind`` and, for posts, ``item.post``; count which layer gave each field."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FetchedPage):
+            return item
+        if item.status in GONE_STATUSES:
+            item.kind = "gone"
+            return item
+        html = item.body.decode(item.encoding or "utf-8", errors="replace")
+        profile = getattr(self.crawler.spider, "profile", None)
+        result = extract(html, item.url, profile=profile, now=item.fetched_at)
+        item.kind = result.kind
+        item.post = result.post
+        if item.post is not None:
+            _apply_hints(item.post, item.hints)
+            self._count_sources(item.post, result.disagreements)
+        return item
+
+    def _count_sources(self, post: dict[str, Any], disagreements: list[str]) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("extract/posts")
+        for field_name in COVERED_FIELDS:
+            if post.get(field_name):
+                stats.inc_value(f"extract/present/{field_name}")
+        for field_name, layer in post.get("field_sources", {}).items():
+            stats.inc_value(f"extract/layer/{layer}")
+            stats.inc_value(f"extract/field/{field_name}/{layer}")
+        for field_name in disagreements:
+            stats.inc_value(f"extract/disagreement/{field_name}")
+
+
+def _apply_hints(post: dict[str, Any], hints: dict[str, Any]) -> None:
+    """Fill what the page did not say from what discovery learnt (REST ids)."""
+    if post.get("post_id") is None and isinstance(hints.get("post_id"), int):
+        post["post_id"] = hints["post_id"]
+        post.setdefault("field_sources", {})["post_id"] = "declared"
