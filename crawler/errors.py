@@ -10,5 +10,3 @@ class UserFacingError(Exception):
 class BadSpiderArgument(UserFacingError, ValueError):
     """A ``-a`` option the spider cannot work with."""
 
-
-EXPECTED_ERRORS: tuple[type[BaseException], ...] = (UserFacingError,)

@@ -10,10 +10,7 @@ import pytest
 from tests.replica import ReplicaConfig, ReplicaServer
 
 
-@pytest.fixture
-def replica() -> Iterator[Callable[..., ReplicaServer]]:
-    """Factory: ``replica(theme="classic", **ReplicaConfig fields)`` returns a
-    started :class:`ReplicaServer`; every server started is stopped at teardown."""
+def _replica_factory() -> Iterator[Callable[..., ReplicaServer]]:
     servers: list[ReplicaServer] = []
 
     def start(theme: str = "classic", **fields: Any) -> ReplicaServer:
@@ -24,6 +21,19 @@ def replica() -> Iterator[Callable[..., ReplicaServer]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def replica() -> Iterator[Callable[..., ReplicaServer]]:
+    """Factory: ``replica(theme="classic", **ReplicaConfig fields)`` returns a
+    started :class:`ReplicaServer`; every server started is stopped at teardown."""
+    yield from _replica_factory()
+
+
+@pytest.fixture(scope="module")
+def replica_module() -> Iterator[Callable[..., ReplicaServer]]:
+    """The same factory, for module-scoped fixtures (one server shared by a module)."""
+    yield from _replica_factory()
 
 
 @pytest.fixture

@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
-from scrapy.exceptions import UsageError
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    ResponseDataLossError,
+    UsageError,
+)
 
-from crawler.errors import EXPECTED_ERRORS, UserFacingError
+from crawler.errors import UserFacingError
+from pipelines.archive import ArchiveLocked, SiteLayout
+from pipelines.archive.lock import SiteLock
 
 if TYPE_CHECKING:
     import argparse
@@ -24,6 +34,25 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 EXIT_BAD_INPUT = 2
+#: Failures whose message is the whole story: printed as one line, no traceback.
+EXPECTED_ERRORS: tuple[type[BaseException], ...] = (UserFacingError, ArchiveLocked)
+#: Where Scrapy and asyncio log the failures above with a traceback.
+NOISY_LOGGERS = (
+    "asyncio",
+    "scrapy.core.engine",
+    "scrapy.core.scraper",
+    "scrapy.downloadermiddlewares.robotstxt",
+    "scrapy.utils.signal",
+    "twisted",
+)
+#: Network failures are logged with their message; their traceback says nothing more.
+NETWORK_ERRORS: tuple[type[BaseException], ...] = (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    ResponseDataLossError,
+)
 
 
 class Command(ScrapyCrawlCommand):
@@ -42,14 +71,28 @@ class Command(ScrapyCrawlCommand):
         except (KeyError, UserFacingError, ValueError) as error:
             self._fail(str(error).strip("'\""), EXIT_BAD_INPUT)
             return
+        try:
+            self._check_not_locked(opts.spargs.get("site") or getattr(spidercls, "default_site", None))
+        except ArchiveLocked as error:
+            self._fail(str(error), 1)
+            return
         crawler = self._create_crawler(spidercls)
         handler = _OneLineErrors()
-        logging.getLogger().addFilter(handler)
-        for log_handler in logging.getLogger().handlers:
-            log_handler.addFilter(handler)
+        for name in NOISY_LOGGERS:
+            logging.getLogger(name).addFilter(handler)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         self._finish(crawler, handler)
+
+    def _check_not_locked(self, site: str | None) -> None:
+        """Fail before any request when another crawl holds the site's archive."""
+        if not site or self.settings is None:
+            return
+        layout = SiteLayout.of(Path(self.settings.get("ARCHIVE_DIR", "data")) / site)
+        if layout.lock_path.exists():
+            probe = SiteLock(layout.lock_path, site)
+            probe.acquire()
+            probe.release()
 
     def _finish(self, crawler: Crawler, handler: _OneLineErrors) -> None:
         if handler.message is not None:
@@ -77,19 +120,23 @@ class _OneLineErrors(logging.Filter):
         self.message: str | None = None
 
     def filter(self, record: logging.LogRecord) -> bool:
-        error = _expected_error(record.exc_info)
+        if _find_error(record.exc_info, NETWORK_ERRORS) is not None:
+            record.exc_info, record.exc_text = None, None
+            return True
+        error = _find_error(record.exc_info, EXPECTED_ERRORS)
         if error is None:
             return True
         self.message = self.message or str(error)
         return False
 
 
-def _expected_error(exc_info: Any) -> BaseException | None:
+def _find_error(exc_info: Any, kinds: tuple[type[BaseException], ...]) -> BaseException | None:
+    """The first exception of ``kinds`` in the record's exception chain."""
     if not exc_info or exc_info[1] is None:
         return None
     error: BaseException | None = exc_info[1]
     while error is not None:
-        if isinstance(error, EXPECTED_ERRORS):
+        if isinstance(error, kinds):
             return error
         error = error.__cause__ or error.__context__
     return None

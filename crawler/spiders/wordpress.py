@@ -16,6 +16,8 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
+from scrapy.exceptions import CloseSpider
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -73,10 +75,28 @@ class WordPressSpider(Spider):
             raise BadSpiderArgument("-a full= takes true or false")
 
     async def start(self) -> AsyncIterator[Request]:
-        root = self.base_url
-        for request in self._discovery_requests(root):
-            yield request
-        yield Request(root, callback=self.parse_page, priority=LISTING_PRIORITY)
+        yield Request(
+            self.base_url,
+            callback=self.parse_root,
+            errback=self.root_failed,
+            priority=DISCOVERY_PRIORITY,
+            meta={"source": "listing"},
+        )
+
+    def parse_root(self, response: Response) -> Iterator[FetchedPage | Request]:
+        """The blog answers: ask every discovery source, then read the home page."""
+        yield from self._discovery_requests(self.base_url)
+        yield from self.parse_page(response)
+
+    def root_failed(self, failure: Failure) -> Iterator[Request]:
+        """An HTTP error at the root still leaves the sitemaps and the API to try;
+        a blog that cannot be reached at all ends the crawl at once."""
+        if failure.check(HttpError):
+            yield from self._discovery_requests(self.base_url)
+            return
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("crawl/unreachable", _error_text(failure))
+        raise CloseSpider("unreachable")
 
     def _discovery_requests(self, root: str) -> Iterator[Request]:
         host_root = urljoin(root, "/robots.txt")
@@ -194,6 +214,12 @@ def _check_base_url(url: str) -> None:
 
 def _is_safe_site_name(name: str) -> bool:
     return name.replace("-", "").replace("_", "").isalnum() and name.isascii()
+
+
+def _error_text(failure: Failure) -> str:
+    """The last line of a network error, e.g. ``Connection was refused by other side``."""
+    text = str(failure.value).strip().splitlines()
+    return (text[-1] if text else type(failure.value).__name__).rstrip(".")
 
 
 def _is_html(response: TextResponse) -> bool:

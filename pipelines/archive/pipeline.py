@@ -78,9 +78,12 @@ class ArchivePipeline:
         if self.archive is None:
             return
         archive, self.archive = self.archive, None
-        complete = reason == "finished"
+        # The crawl log judged the crawl first (extensions connect before pipelines):
+        # an unhealthy crawl keeps its versions but does not replace posts.parquet.
+        verdict = getattr(self.crawler, "health_verdict", None)
+        complete = reason == "finished" and (verdict is None or verdict.healthy)
         if not complete:
-            logger.warning("crawl ended %r: posts.parquet left as it was", reason)
+            logger.info("crawl ended %r: posts.parquet left as it was", reason)
         archive.finish(complete=complete)
 
     def _archive_post(self, item: FetchedPage) -> None:

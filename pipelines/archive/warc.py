@@ -48,12 +48,19 @@ class WarcFile:
         self._writer: WARCWriter | None = None
 
     def open(self) -> None:
-        self._out = self.open_path.open("ab")
-        self._writer = WARCWriter(self._out, gzip=True, warc_version=WARC_VERSION)
+        """Nothing to do yet: the file is created with its first record, so a crawl
+        that archives no page leaves no empty WARC behind."""
+
+    def _start(self) -> WARCWriter:
+        if self._writer is None:
+            self._out = self.open_path.open("ab")
+            self._writer = WARCWriter(self._out, gzip=True, warc_version=WARC_VERSION)
+        return self._writer
 
     def write_page(self, page: FetchedPage, crawl_id: str) -> None:
         """Write ``page`` as a ``response`` record and a JSON ``metadata`` record."""
-        assert self._writer is not None, "WarcFile.open() first"
+        self._start()
+        assert self._writer is not None
         response = self._response_record(page)
         self._writer.write_record(response)
         record_id = response.rec_headers.get_header("WARC-Record-ID")

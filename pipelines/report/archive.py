@@ -1,0 +1,142 @@
+"""Read a site's archive (``ARCHIVE_DIR/<site>/``) into the plain records the report needs.
+
+Only the columns the report uses are read (never ``body_text``/``body_html``), so
+a large archive loads quickly.  Files written with an older schema version read
+with the missing columns as nulls / empty lists.  Times become aware datetimes in
+the report's time zone (Europe/Berlin by default): a date-only post is stored as
+midnight Berlin, so counting months in UTC would move it to the previous month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from pipelines.schema import CRAWL_SCHEMA, POST_SCHEMA
+
+POST_COLUMNS = (
+    "url",
+    "title",
+    "published_at",
+    "authors",
+    "tags",
+    "categories",
+    "word_count",
+    "related_links",
+    "body_links",
+    "gone_at",
+    "aliases",
+    "fetched_at",
+)
+VERSION_COLUMNS = ("url", "fetched_at")
+
+
+@dataclass(frozen=True)
+class Post:
+    """One archived post, as far as the report cares."""
+
+    url: str
+    title: str
+    published: datetime | None
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]
+    categories: tuple[str, ...]
+    word_count: int | None
+    links: tuple[str, ...]
+    aliases: tuple[str, ...]
+    gone: bool
+    fetched: datetime | None
+
+
+@dataclass(frozen=True)
+class Version:
+    """One stored version of a post: its URL and when it was fetched."""
+
+    url: str
+    fetched: datetime
+
+
+@dataclass(frozen=True)
+class Archive:
+    """A site's archive; ``versions``/``crawls`` are None when the files are absent."""
+
+    site: str
+    posts: tuple[Post, ...]
+    versions: tuple[Version, ...] | None
+    crawls: tuple[dict[str, Any], ...] | None
+
+
+def load_archive(site_dir: Path, site: str, tz: ZoneInfo) -> Archive:
+    """Read ``site_dir``; raise FileNotFoundError when it is not a directory."""
+    if not site_dir.is_dir():
+        raise FileNotFoundError(f"no archive directory {site_dir}")
+    return Archive(
+        site=site,
+        posts=_read_posts(site_dir / "posts.parquet", tz),
+        versions=_read_versions(site_dir / "versions", tz),
+        crawls=_read_crawls(site_dir / "crawls.parquet", tz),
+    )
+
+
+def _read_columns(path: Path, names: tuple[str, ...]) -> pa.Table:
+    present = set(pq.read_schema(path).names)
+    table = pq.read_table(path, columns=[n for n in names if n in present])
+    for name in names:
+        if name not in present:
+            field = POST_SCHEMA.field(name)
+            table = table.append_column(field, pa.nulls(table.num_rows, field.type))
+    return table
+
+
+def _read_posts(path: Path, tz: ZoneInfo) -> tuple[Post, ...]:
+    if not path.is_file():
+        return ()
+    return tuple(_post(row, tz) for row in _read_columns(path, POST_COLUMNS).to_pylist())
+
+
+def _post(row: dict[str, Any], tz: ZoneInfo) -> Post:
+    links = [link["url"] for link in (row["related_links"] or []) + (row["body_links"] or [])]
+    return Post(
+        url=row["url"],
+        title=row["title"] or row["url"],
+        published=_local(row["published_at"], tz),
+        authors=tuple(a["name"] for a in row["authors"] or [] if a["name"]),
+        tags=tuple(dict.fromkeys(row["tags"] or [])),
+        categories=tuple(dict.fromkeys(row["categories"] or [])),
+        word_count=row["word_count"],
+        links=tuple(u for u in links if u),
+        aliases=tuple(row["aliases"] or []),
+        gone=row["gone_at"] is not None,
+        fetched=_local(row["fetched_at"], tz),
+    )
+
+
+def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
+    return None if moment is None else moment.astimezone(tz)
+
+
+def _read_versions(path: Path, tz: ZoneInfo) -> tuple[Version, ...] | None:
+    if not path.is_dir():
+        return None
+    # The explicit schema reads older files' missing columns as nulls; the
+    # default ignore_prefixes skip writers' temp files (`_…`, `.…`).
+    dataset = ds.dataset(path, schema=POST_SCHEMA, format="parquet", ignore_prefixes=[".", "_"])
+    rows = dataset.to_table(columns=list(VERSION_COLUMNS)).to_pylist()
+    return tuple(Version(r["url"], r["fetched_at"].astimezone(tz)) for r in rows if r["fetched_at"])
+
+
+def _read_crawls(path: Path, tz: ZoneInfo) -> tuple[dict[str, Any], ...] | None:
+    if not path.is_file():
+        return None
+    present = [n for n in CRAWL_SCHEMA.names if n in set(pq.read_schema(path).names)]
+    rows = pq.read_table(path, columns=present).to_pylist()
+    for row in rows:
+        row["started_at"] = _local(row.get("started_at"), tz)
+    return tuple(sorted((r for r in rows if r["started_at"]), key=lambda r: r["started_at"]))
