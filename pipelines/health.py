@@ -105,6 +105,8 @@ def _unhealthy_reason(
     previous: Mapping[str, float],
 ) -> str | None:
     requests = int(stats.get("downloader/request_count", 0))
+    if stats.get("crawl/unreachable"):
+        return f"cannot reach {base_url}: {stats['crawl/unreachable']}"
     if not int(stats.get("extract/posts", 0)) and not _archive_count(stats, "gone"):
         return (
             f"no blog posts found at {base_url} ({requests} requests, {error_count(stats)} errors)"
