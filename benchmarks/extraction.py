@@ -1,0 +1,201 @@
+"""Body extraction benchmark: our ``extract_post`` against trafilatura.
+
+Run ``python -m benchmarks.extraction [--bench-dir DIR] [--repeat N]``.  Prints
+two markdown tables: quality on scrapinghub's article-extraction-benchmark
+(181 pages, metric below) and speed on the replica blog's post pages (all four
+themes, fetched over HTTP from a local replica server).
+
+Metric (as the benchmark defines it): tokens are ``\\w+`` runs; a text becomes
+the multiset of its 4-token shingles (1–3 tokens: one shorter shingle); per
+page TP/FP/FN are multiset intersections/differences, page precision
+TP/(TP+FP) and recall TP/(TP+FN), both 1 when FP = FN = 0; overall precision is
+the mean over pages with a non-empty prediction, recall the mean over pages
+with a non-empty truth, F1 = 2PR/(P+R) of those means; accuracy is the share of
+pages whose token sequences are equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+TOKEN = re.compile(r"\w+")
+SHINGLE = 4
+DEFAULT_BENCH = Path(__file__).resolve().parents[1] / ".." / "shared" / "bench"
+BENCH_NAME = "article-extraction-benchmark"
+Extractor = Callable[[str, str], str]
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN.findall(text or "")
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    words = tokens(text)
+    if len(words) < SHINGLE:
+        return Counter([tuple(words)]) if words else Counter()
+    return Counter(tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
+
+
+@dataclass(frozen=True)
+class PageScore:
+    precision: float
+    recall: float
+    predicted: bool
+    expected: bool
+    exact: bool
+
+
+def score_page(prediction: str, truth: str) -> PageScore:
+    pred, gold = shingles(prediction), shingles(truth)
+    tp = sum((pred & gold).values())
+    fp, fn = sum(pred.values()) - tp, sum(gold.values()) - tp
+    if fp == fn == 0:
+        precision = recall = 1.0
+    else:
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+    exact = tokens(prediction) == tokens(truth)
+    return PageScore(precision, recall, bool(pred), bool(gold), exact)
+
+
+@dataclass(frozen=True)
+class Score:
+    f1: float
+    precision: float
+    recall: float
+    accuracy: float
+
+
+def overall(pages: Sequence[PageScore]) -> Score:
+    """The benchmark's overall figures from per-page scores."""
+    precisions = [p.precision for p in pages if p.predicted]
+    recalls = [p.recall for p in pages if p.expected]
+    precision = statistics.fmean(precisions) if precisions else 0.0
+    recall = statistics.fmean(recalls) if recalls else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    accuracy = sum(p.exact for p in pages) / len(pages) if pages else 0.0
+    return Score(f1, precision, recall, accuracy)
+
+
+def bootstrap_std(pages: Sequence[PageScore], rounds: int = 1000, seed: int = 0) -> Score:
+    rng = random.Random(seed)
+    samples = [overall(rng.choices(pages, k=len(pages))) for _ in range(rounds)]
+    return Score(
+        *(statistics.pstdev(getattr(s, f) for s in samples) for f in Score.__dataclass_fields__)
+    )
+
+
+def load_bench(bench_dir: Path) -> list[tuple[str, str, str]]:
+    """(html, url, truth) for every page of the benchmark."""
+    root = bench_dir / BENCH_NAME if (bench_dir / BENCH_NAME).is_dir() else bench_dir
+    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for page_id, item in sorted(truth.items()):
+        html = gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8")
+        pages.append((html, item["url"], item["articleBody"]))
+    return pages
+
+
+def timed(extractor: Extractor, html: str, url: str, repeat: int) -> tuple[str, float]:
+    """The extractor's output and its median time in ms over ``repeat`` runs."""
+    times, out = [], ""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = extractor(html, url) or ""
+        times.append((time.perf_counter() - start) * 1000)
+    return out, statistics.median(times)
+
+
+def ours(html: str, url: str) -> str:
+    from pipelines.extract import extract_post
+
+    return str(extract_post(html, url)["body_text"])
+
+
+def trafilatura_extract(html: str, url: str) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html, include_comments=False) or ""
+
+
+EXTRACTORS: dict[str, Extractor] = {
+    "extract_post": ours,
+    "trafilatura.extract": trafilatura_extract,
+}
+
+
+def quality_table(pages: list[tuple[str, str, str]], repeat: int) -> list[str]:
+    rows = [
+        "| extractor | F1 | P | R | accuracy | median ms/page |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, extractor in EXTRACTORS.items():
+        scores, times = [], []
+        for html, url, truth in pages:
+            out, ms = timed(extractor, html, url, repeat)
+            scores.append(score_page(out, truth))
+            times.append(ms)
+        s, sd = overall(scores), bootstrap_std(scores)
+        cells = [_pm(s.f1, sd.f1), _pm(s.precision, sd.precision), _pm(s.recall, sd.recall)]
+        cells += [f"{s.accuracy:.3f}", f"{statistics.median(times):.1f}"]
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def _pm(value: float, std: float) -> str:
+    return f"{value:.3f} ± {std:.3f}"
+
+
+def replica_pages() -> list[tuple[str, str, str]]:
+    """(theme, url, html) of every post page the replica serves, for each theme."""
+    import urllib.request
+
+    from tests.replica import ReplicaConfig, ReplicaServer, expected_posts
+
+    found = []
+    for theme in ("classic", "block", "builder", "jsonld"):
+        with ReplicaServer(ReplicaConfig(theme=theme)) as server:
+            for post in expected_posts(server.base_url, server.config):
+                with urllib.request.urlopen(post["url"]) as response:
+                    found.append((theme, post["url"], response.read().decode("utf-8")))
+    return found
+
+
+def speed_table(pages: list[tuple[str, str, str]], repeat: int) -> list[str]:
+    rows = ["| theme | pages | extract_post ms/page | trafilatura.extract ms/page | ratio |",
+            "| --- | --- | --- | --- | --- |"]  # fmt: skip
+    for theme in dict.fromkeys(t for t, _, _ in pages):
+        ours_ms, theirs_ms = [], []
+        for _, url, html in (p for p in pages if p[0] == theme):
+            ours_ms.append(timed(ours, html, url, repeat)[1])
+            theirs_ms.append(timed(trafilatura_extract, html, url, repeat)[1])
+        a, b = statistics.median(ours_ms), statistics.median(theirs_ms)
+        rows.append(f"| {theme} | {len(ours_ms)} | {a:.1f} | {b:.1f} | {a / b:.2f} |")
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-replica", action="store_true")
+    args = parser.parse_args(argv)
+    print(f"## Article extraction benchmark ({args.bench_dir})\n")
+    print("\n".join(quality_table(load_bench(args.bench_dir), args.repeat)))
+    if not args.skip_replica:
+        print("\n## Speed on the replica blog's post pages\n")
+        print("\n".join(speed_table(replica_pages(), args.repeat)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Reading authors from bylines and bios from author boxes, whatever layer found them.
+
+A byline lists authors in order; with links each link is one author (Co-Authors
+Plus prints ``<a>Anna</a> und <a>Jan</a>``), without links the text is split on
+"und", "and", "&" and commas.  An author is ``{"name", "url", "bio"}``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipelines.extract import selectors as S
+from pipelines.extract.page import HtmlElement, Page, clean_text, text_of
+
+SEPARATORS = re.compile(r"\s*(?:,|&|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
+AUTHOR_URL = re.compile(r"/(?:author|autor|autoren|authors)/", re.IGNORECASE)
+NAME_MAX = 60
+
+
+def split_names(text: str, by_labels: list[str] | None = None) -> list[str]:
+    """Names in a byline text such as ``"Von Anna Schmidt und Jan Meyer"``."""
+    text = clean_text(text)
+    for label in by_labels or []:
+        if text.casefold().startswith(label.casefold() + " "):
+            text = text[len(label) :].strip()
+            break
+    names = [n.strip(" :·|") for n in SEPARATORS.split(text)]
+    return [n for n in names if n and len(n) <= NAME_MAX]
+
+
+def byline_authors(page: Page, byline: HtmlElement) -> list[dict[str, Any]]:
+    """Authors in ``byline``: its author links, or its text split into names."""
+    links = [a for a in S.LINKS(byline) if _is_author_link(a) and text_of(a)]
+    if not links and byline.tag == "a" and text_of(byline):
+        links = [byline]
+    if links:
+        found = [
+            {"name": text_of(a), "url": page.absolute(a.get("href")), "bio": None} for a in links
+        ]
+    else:
+        names = split_names(text_of(byline), page.profile.label("by"))
+        found = [{"name": n, "url": None, "bio": None} for n in names]
+    return unique_authors(found)
+
+
+def _is_author_link(a: HtmlElement) -> bool:
+    classes = a.get("class") or ""
+    return ("author" in a.get("rel", "") or AUTHOR_URL.search(a.get("href", "")) is not None
+            or "fn" in classes.split() or "author" in classes)  # fmt: skip
+
+
+def unique_authors(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for author in found:
+        seen.setdefault(author["name"].casefold(), author)
+    return list(seen.values())
+
+
+def box_bio(box: HtmlElement, labels: list[str]) -> tuple[str | None, str | None]:
+    """``(name, bio)`` of an author box: the name from its heading/name element,
+    the bio from its bio element, or else its paragraphs without the label."""
+    named = [el for el in S.AUTHOR_BOX_NAME(box) if text_of(el) not in labels]
+    name = next((text_of(el) for el in named if len(text_of(el)) <= NAME_MAX), None)
+    bio_el = next(iter(S.AUTHOR_BOX_BIO(box)), None)
+    paragraphs = bio_el.iter("p") if bio_el is not None else box.iter("p")
+    texts = [text_of(p) for p in paragraphs if p not in named and not _name_only(p)]
+    bio = " ".join(t for t in texts if t and t not in labels and t != name)
+    if not bio and bio_el is not None:
+        bio = text_of(bio_el)
+    return name, bio or None
+
+
+def attach_bios(authors: list[dict[str, Any]], bios: list[tuple[str | None, str]]) -> None:
+    """Give each author without a bio the bio whose box names them (or the only one)."""
+    for author in authors:
+        if author.get("bio"):
+            continue
+        named = [bio for name, bio in bios if _same_person(author["name"], name, bio)]
+        if named:
+            author["bio"] = named[0]
+        elif len(authors) == 1 and len(bios) == 1:
+            author["bio"] = bios[0][1]
+
+
+def _same_person(author: str, box_name: str | None, bio: str) -> bool:
+    key = author.casefold()
+    if box_name:
+        return key in box_name.casefold()
+    return key in bio.casefold()
+
+
+def _name_only(paragraph: HtmlElement) -> bool:
+    """A paragraph that is just a linked name (``<p><a>Anna Schmidt</a></p>``)."""
+    text = text_of(paragraph)
+    return len(text) <= NAME_MAX and any(text_of(a) == text for a in S.LINKS(paragraph))

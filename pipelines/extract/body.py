@@ -1,0 +1,230 @@
+"""From the element that holds a post's body to its text, HTML, links and images.
+
+``body_text`` is blocks joined by a blank line; a block is the inline text of a
+paragraph, heading, ONE list item, ONE table cell or any other block-level
+element, whitespace collapsed.  Captions, credit lines, share buttons, related
+boxes, author boxes, comments and forms are not part of it.  ``body_html`` is
+the same body with captions kept, sanitised by nh3 with absolute URLs.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import lxml.html
+import nh3
+
+from pipelines.extract import selectors as S
+from pipelines.extract.page import HtmlElement, Page, clean_text, text_of
+
+BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "dt",
+        "dd",
+        "td",
+        "th",
+        "pre",
+        "blockquote",
+        "figcaption",
+        "caption",
+        "div",
+        "section",
+        "article",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "figure",
+        "header",
+        "footer",
+        "main",
+        "address",
+        "hr",
+        "details",
+        "summary",
+        "center",
+    ]
+)
+CREDIT = re.compile(
+    r"^(?:©|\(c\)|copyright\b|fotos?:|bild:|bildquelle:|quelle:|photo:|image:)", re.IGNORECASE
+)
+CREDIT_MAX = 160
+SIZE_SUFFIX = re.compile(r"(?:-\d+x\d+|-scaled|-e\d{10,})+(?=\.[a-z0-9]+$)", re.IGNORECASE)
+LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "src")
+
+
+@dataclass(frozen=True)
+class Body:
+    text: str
+    html: str
+    links: list[dict[str, str]]
+    images: list[dict[str, Any]]
+
+
+def read_body(page: Page, element: HtmlElement, labels_noise: list[HtmlElement]) -> Body:
+    """The body below ``element``; ``labels_noise`` are extra elements to leave out."""
+    tree = _cleaned_copy(page, element, labels_noise)
+    tree.make_links_absolute(page.url, resolve_base_href=False)
+    images = [image_of(page, img) for img in S.IMAGES(tree) if image_src(img)]
+    links = _links(tree)
+    html = _sanitised(tree)
+    for caption in S.CAPTIONS(tree):
+        caption.drop_tree()
+    text = "\n\n".join(b for b in blocks(tree) if not _is_credit(b))
+    return Body(text, html, links, images)
+
+
+def _cleaned_copy(page: Page, element: HtmlElement, extra: list[HtmlElement]) -> HtmlElement:
+    # mark the extra elements before copying so they can be found in the copy
+    for el in extra:
+        el.set("data-not-body", "1")
+    tree = copy.deepcopy(element)
+    for el in extra:
+        el.attrib.pop("data-not-body", None)
+    for el in [*S.BODY_NOISE.all(tree, page.tokens), *tree.xpath(".//*[@data-not-body]")]:
+        if el is not tree and el.getparent() is not None:
+            el.drop_tree()
+    for img in S.IMAGES(tree):
+        src = image_src(img)
+        if src:
+            img.set("src", src)
+    return tree
+
+
+def blocks(el: HtmlElement) -> list[str]:
+    """The text blocks below ``el`` in document order (see the module doc)."""
+    out: list[str] = []
+    run: list[str] = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and _is_block(child):
+            _flush(run, out)
+            out.extend(blocks(child))
+            run = []
+        elif isinstance(child.tag, str):
+            run.append(child.text_content())
+        run.append(child.tail or "")
+    _flush(run, out)
+    return out
+
+
+def _is_block(el: HtmlElement) -> bool:
+    return el.tag in BLOCK_TAGS or any(True for _ in el.iter(*BLOCK_TAGS))
+
+
+def _flush(run: list[str], out: list[str]) -> None:
+    text = clean_text("".join(run))
+    if text:
+        out.append(text)
+
+
+def _is_credit(block: str) -> bool:
+    return len(block) <= CREDIT_MAX and CREDIT.match(block) is not None
+
+
+def _links(tree: HtmlElement) -> list[dict[str, str]]:
+    found = []
+    for a in S.LINKS(tree):
+        href = a.get("href", "").strip()
+        if href.startswith(("http://", "https://", "mailto:")):
+            found.append({"url": href, "text": text_of(a)})
+    return found
+
+
+def _sanitised(tree: HtmlElement) -> str:
+    inner = (tree.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in tree
+    )
+    return nh3.clean(inner, link_rel=None).strip()
+
+
+def image_src(img: HtmlElement) -> str | None:
+    for attr in LAZY_SRC:
+        value = (img.get(attr) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
+    return None
+
+
+def image_of(page: Page, img: HtmlElement) -> dict[str, Any]:
+    """``{url, alt, caption, credit}`` of an ``<img>``; missing parts are None."""
+    caption = _caption(_figure(img))
+    credit = credit_near(img, caption)
+    if caption and credit and credit in caption:
+        caption = clean_text(caption.replace(credit, "")) or None
+    return {"url": page.absolute(image_src(img)), "alt": clean_text(img.get("alt")) or None,
+            "caption": caption, "credit": credit}  # fmt: skip
+
+
+def _figure(img: HtmlElement) -> HtmlElement | None:
+    for depth, ancestor in enumerate(img.iterancestors()):
+        if ancestor.tag == "figure" or "wp-caption" in (ancestor.get("class") or ""):
+            return ancestor
+        if depth >= 3:
+            break
+    return None
+
+
+def _caption(figure: HtmlElement | None) -> str | None:
+    if figure is None:
+        return None
+    captions = S.CAPTIONS(figure)
+    return text_of(captions[0]) or None if captions else None
+
+
+def credit_near(img: HtmlElement, caption: str | None) -> str | None:
+    """A ``©…`` / ``Foto:`` line in the image's caption, wrapper or the element after it."""
+    if caption:
+        m = re.search(r"(?:©|\(c\)|Foto:|Bild:|Quelle:|Photo:).*$", caption, re.IGNORECASE)
+        if m:
+            return clean_text(m.group(0))
+    el = img
+    for _ in range(3):
+        parent = el.getparent()
+        if parent is None:
+            return None
+        for near in (*_texts_after(el), *_texts_after(parent)):
+            if _is_credit(near):
+                return near
+        el = parent
+    return None
+
+
+def _texts_after(el: HtmlElement) -> list[str]:
+    sibling = el.getnext()
+    texts = [clean_text(el.tail)]
+    if sibling is not None and isinstance(sibling.tag, str):
+        texts.append(text_of(sibling))
+    return [t for t in texts if t]
+
+
+def image_key(url: str | None) -> str:
+    """An image's identity: its path without WordPress size suffixes (``-1024x683``)."""
+    return SIZE_SUFFIX.sub("", urlsplit(url or "").path).lower()
+
+
+def merge_images(images: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Images without duplicates, first one kept, its missing parts filled from later ones."""
+    seen: dict[str, dict[str, Any]] = {}
+    for image in images:
+        if not image.get("url"):
+            continue
+        kept = seen.setdefault(image_key(image["url"]), dict(image))
+        for key, value in image.items():
+            kept[key] = kept.get(key) or value
+    return list(seen.values())

@@ -1,0 +1,102 @@
+"""Layer 4, generic: what any article page shows, for pages no other layer reads.
+
+The body comes from trafilatura (the last resort: it is the slowest step);
+dates are visible dates next to the headline, never a comment's or sidebar's;
+the language is guessed from common words.  Same contract per field as
+:mod:`pipelines.extract.declared`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from pipelines.extract.body import image_of, image_src
+from pipelines.extract.dates import find_dates
+from pipelines.extract.declared import strip_site_name
+from pipelines.extract.page import HtmlElement, Page, text_of
+
+DATE_WINDOW = 400
+STOPWORDS = {
+    "de": {"der", "die", "und", "das", "ist", "nicht", "mit", "auch", "sich", "ein", "eine", "für"},
+    "en": {"the", "and", "is", "of", "to", "with", "that", "for", "this", "are", "not", "was"},
+}
+WORD = re.compile(r"\w+")
+
+
+def title(page: Page) -> str | None:
+    if page.h1 is not None and text_of(page.h1):
+        return text_of(page.h1)
+    found = page.root.find(".//title")
+    return strip_site_name(page, text_of(found)) or None if found is not None else None
+
+
+def published_at(page: Page) -> datetime | None:
+    """The visible date closest after the headline (else before it)."""
+    before, after = _around_headline(page)
+    for dates in (find_dates(after), find_dates(before)[::-1]):
+        found = next((d for s in dates if (d := page.date(s))), None)
+        if found:
+            return found
+    return None
+
+
+def _around_headline(page: Page) -> tuple[str, str]:
+    if page.h1 is None:
+        return "", ""
+    before: list[str] = []
+    after: list[str] = []
+    target = before
+    body = page.root.find("body")
+    for el in body.iter() if body is not None else []:
+        if el is page.h1:
+            target = after
+            continue
+        if not isinstance(el.tag, str) or el.tag in ("script", "style") or not page.in_post(el):
+            continue
+        target.extend(t for t in (el.text, el.tail) if t and t.strip())
+        if target is after and sum(map(len, after)) > DATE_WINDOW:
+            break
+    return " ".join(before)[-DATE_WINDOW:], " ".join(after)[:DATE_WINDOW]
+
+
+def body(page: Page) -> HtmlElement | None:
+    """trafilatura's main content as simplified HTML (``<body>``), or None."""
+    from trafilatura.core import bare_extraction
+    from trafilatura.htmlprocessing import convert_to_html
+
+    document = bare_extraction(page.root, url=page.url, include_comments=False)
+    if document is None or document.body is None:
+        return None
+    import lxml.html
+
+    html = convert_to_html(document.body)
+    return lxml.html.fromstring(lxml.html.tostring(html, encoding="unicode")).find(".//body")
+
+
+def language(page: Page) -> str | None:
+    words = WORD.findall(text_of(_article_scope(page))[:5000].lower())
+    scores = {lang: sum(w in stop for w in words) for lang, stop in STOPWORDS.items()}
+    best = max(scores, key=lambda lang: scores[lang])
+    return best if scores[best] else None
+
+
+def hero(page: Page) -> dict[str, Any] | None:
+    """The first image in the headline's article before any long paragraph."""
+    scope = _article_scope(page)
+    for el in scope.iter("img", "p"):
+        if el.tag == "p" and len(text_of(el)) > 100:
+            return None
+        if el.tag == "img" and image_src(el) and page.in_post(el):
+            return image_of(page, el)
+    return None
+
+
+def _article_scope(page: Page) -> HtmlElement:
+    if page.h1 is not None:
+        for ancestor in page.h1.iterancestors():
+            if ancestor.tag in ("article", "main"):
+                return ancestor
+    body = page.root.find("body")
+    return body if body is not None else page.root

@@ -1,0 +1,164 @@
+"""A page parsed once: the lxml tree plus what every layer reads from it.
+
+:class:`Page` holds the tree, the flattened JSON-LD nodes, the meta tags and the
+set of regions that never belong to the post (comments, sidebars, related
+boxes).  Layers only read it; the body layer works on copies.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml.etree import ParserError
+
+from pipelines.extract import selectors as S
+from pipelines.extract.dates import parse_date
+from pipelines.profile import SiteProfile
+
+SPACE = re.compile(r"\s+")
+ARTICLE_TYPES = frozenset(
+    {"Article", "BlogPosting", "NewsArticle", "TechArticle", "Report", "ReportageNewsArticle",
+     "AnalysisNewsArticle", "OpinionNewsArticle", "SocialMediaPosting", "LiveBlogPosting"}
+)  # fmt: skip
+HtmlElement = lxml.html.HtmlElement
+# comments and processing instructions split text nodes (trafilatura parses the same way)
+PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+
+
+def clean_text(text: str | None) -> str:
+    """Whitespace collapsed to single spaces, stripped."""
+    return SPACE.sub(" ", text or "").strip()
+
+
+def text_of(el: HtmlElement) -> str:
+    return clean_text(el.text_content())
+
+
+def parse_html(html: str | bytes) -> HtmlElement | None:
+    """The document's root element, or None when there is nothing to parse."""
+    try:
+        return lxml.html.document_fromstring(html, parser=PARSER)
+    except (ParserError, ValueError):
+        return None
+
+
+def types_of(node: dict[str, Any]) -> set[str]:
+    kind = node.get("@type", [])
+    return {kind} if isinstance(kind, str) else {k for k in kind if isinstance(k, str)}
+
+
+class Page:
+    """One parsed HTML page, read by every layer."""
+
+    def __init__(self, root: HtmlElement, url: str, profile: SiteProfile, now: datetime | None):
+        self.root = root
+        self.url = url
+        self.profile = profile
+        self.now = now
+
+    def absolute(self, href: str | None) -> str | None:
+        href = (href or "").strip()
+        if not href or href.startswith(("javascript:", "data:", "#")):
+            return None
+        return urljoin(self.url, href)
+
+    def date(self, text: str | None) -> datetime | None:
+        return parse_date(text, self.profile.timezone, self.now)
+
+    @cached_property
+    def tokens(self) -> frozenset[str]:
+        """Every class and id on the page: selectors needing others are skipped."""
+        return frozenset(" ".join(self.root.xpath("//@class | //@id")).split())
+
+    def select(self, selector: S.Selector) -> list[HtmlElement]:
+        return selector(self.root, self.tokens)
+
+    @cached_property
+    def body_classes(self) -> set[str]:
+        body = self.root.find("body")
+        return set((body.get("class") or "").split()) if body is not None else set()
+
+    @cached_property
+    def meta(self) -> dict[str, list[str]]:
+        """``<meta>`` contents by lowercased ``property`` or ``name``, in page order."""
+        found: dict[str, list[str]] = {}
+        for el in self.select(S.META):
+            key = (el.get("property") or el.get("name") or "").strip().lower()
+            if key:
+                found.setdefault(key, []).append(el.get("content", "").strip())
+        return found
+
+    def meta_first(self, *keys: str) -> str | None:
+        return next((v for k in keys for v in self.meta.get(k, []) if v), None)
+
+    @cached_property
+    def jsonld(self) -> list[dict[str, Any]]:
+        """Every typed JSON-LD node, nested ones included, in page order."""
+        nodes: list[dict[str, Any]] = []
+        for script in self.select(S.JSONLD):
+            try:
+                data = json.loads(script.text or "", strict=False)
+            except json.JSONDecodeError:
+                continue
+            nodes.extend(_typed_nodes(data))
+        return nodes
+
+    @cached_property
+    def jsonld_ids(self) -> dict[str, dict[str, Any]]:
+        return {n["@id"]: n for n in self.jsonld if isinstance(n.get("@id"), str)}
+
+    def resolve(self, node: Any) -> Any:
+        """A ``{"@id": …}`` reference replaced by the node it names."""
+        if isinstance(node, dict) and set(node) == {"@id"}:
+            return self.jsonld_ids.get(node["@id"], node)
+        return node
+
+    @cached_property
+    def article_node(self) -> dict[str, Any] | None:
+        return next((n for n in self.jsonld if types_of(n) & ARTICLE_TYPES), None)
+
+    @cached_property
+    def jsonld_types(self) -> set[str]:
+        return {t for n in self.jsonld for t in types_of(n)}
+
+    @cached_property
+    def noise(self) -> set[HtmlElement]:
+        return set(S.NOISE.all(self.root, self.tokens))
+
+    def in_post(self, el: HtmlElement) -> bool:
+        """False for elements inside comments, sidebars, widgets, related boxes, footers."""
+        noise = self.noise
+        return el not in noise and not any(a in noise for a in el.iterancestors())
+
+    def post_elements(self, found: Iterable[HtmlElement]) -> Iterator[HtmlElement]:
+        return (el for el in found if self.in_post(el))
+
+    @cached_property
+    def h1(self) -> HtmlElement | None:
+        return next(self.post_elements(S.H1(self.root)), None)
+
+    @cached_property
+    def site_names(self) -> list[str]:
+        names = [*self.profile.label("site_name"), *self.meta.get("og:site_name", [])]
+        names += [n["name"] for n in self.jsonld if types_of(n) & {"WebSite", "Organization"}
+                  and isinstance(n.get("name"), str)]  # fmt: skip
+        return sorted({clean_text(n) for n in names if n.strip()}, key=len, reverse=True)
+
+
+def _typed_nodes(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _typed_nodes(item)
+    elif isinstance(data, dict):
+        if "@type" in data:
+            yield data
+        for value in data.values():
+            if isinstance(value, dict | list):
+                yield from _typed_nodes(value)

@@ -1,0 +1,289 @@
+"""Every CSS selector extraction uses, in one place (like trafilatura's xpaths.py).
+
+Each constant is a compiled selector: ``SEL(element)`` returns the matches in
+document order.  Grouped by layer: declared data first, then the WordPress
+conventions (classic themes, block themes, page builders, plugins), then the
+regions that never belong to a post (comments, sidebars, related boxes).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+TOKEN = re.compile(r"[.#]([\w-]+)")
+
+
+class Selector:
+    """Alternatives tried in order.  ``tokens`` (the page's classes and ids) lets
+    alternatives that cannot match be skipped without scanning the tree."""
+
+    def __init__(self, alternatives: tuple[str, ...]):
+        self.alternatives = [
+            (frozenset(TOKEN.findall(a)), CSSSelector(a, translator="html")) for a in alternatives
+        ]
+
+    def __call__(self, el: HtmlElement, tokens: frozenset[str] | None = None) -> list[HtmlElement]:
+        """The matches of the first alternative that matches anything."""
+        for _, selector in self._present(tokens):
+            found = selector(el)
+            if found:
+                return found
+        return []
+
+    def all(self, el: HtmlElement, tokens: frozenset[str] | None = None) -> list[HtmlElement]:
+        """The matches of every alternative (not in document order)."""
+        return [m for _, selector in self._present(tokens) for m in selector(el)]
+
+    def _present(self, tokens: frozenset[str] | None) -> list[tuple[frozenset[str], CSSSelector]]:
+        if tokens is None:
+            return self.alternatives
+        return [(n, s) for n, s in self.alternatives if n <= tokens]
+
+
+def css(*alternatives: str) -> Selector:
+    return Selector(alternatives)
+
+
+@cache
+def compiled(selector: str) -> Selector:
+    """A selector from data (a site profile), compiled once."""
+    return css(selector)
+
+
+# --- declared -----------------------------------------------------------------
+JSONLD = css('script[type="application/ld+json"]')
+META = css("meta[content]")
+LINK_REL = css("link[rel][href]")
+SHORTLINK = css('link[rel~="shortlink"]')
+REL_AUTHOR = css('a[rel~="author"]')
+REL_TERM = css('a[rel~="tag"], a[rel~="category"]')
+REL_PREV = css('a[rel~="prev"]')
+REL_NEXT = css('a[rel~="next"]')
+TIME = css("time[datetime]")
+MICRO_ARTICLE = css('[itemtype*="schema.org/"][itemtype*="Article"], [itemtype*="BlogPosting"]')
+MICRO_HEADLINE = css('[itemprop="headline"]')
+MICRO_PUBLISHED = css('[itemprop="datePublished"]')
+MICRO_MODIFIED = css('[itemprop="dateModified"]')
+MICRO_AUTHOR = css('[itemprop~="author"]')
+MICRO_NAME = css('[itemprop="name"]')
+MICRO_BODY = css('[itemprop="articleBody"]')
+
+# --- wordpress ----------------------------------------------------------------
+TITLE = css(
+    "h1.entry-title",
+    ".wp-block-post-title",
+    ".elementor-widget-theme-post-title .elementor-heading-title",
+    ".et_pb_post_title .entry-title",
+    "h1.post-title",
+    ".entry-title",
+)
+BODY = css(
+    ".wp-block-post-content",
+    ".elementor-widget-theme-post-content > .elementor-widget-container",
+    ".elementor-widget-theme-post-content",
+    ".et_pb_post_content",
+    ".entry-content",
+    ".post-content",
+    ".single-content",
+)
+PUBLISHED = css(
+    "time.entry-date.published",
+    "time.published",
+    ".wp-block-post-date:not(.wp-block-post-date__modified-date) time",
+    ".elementor-post-info__item--type-date",
+    ".et_pb_title_meta_container .published",
+    ".posted-on time.entry-date",
+    ".entry-meta time",
+    ".entry-date",
+)
+MODIFIED = css(
+    "time.updated",
+    ".wp-block-post-date__modified-date time",
+    ".et_pb_title_meta_container .updated",
+)
+BYLINE = css(
+    ".byline",
+    ".wp-block-post-author__name",
+    ".wp-block-post-author-name",
+    ".elementor-post-info__item--type-author",
+    ".et_pb_title_meta_container .author",
+    ".entry-meta .author",
+    ".posted-by",
+    ".post-author",
+)
+AUTHOR_BOX = css(
+    ".author-bio",
+    ".author-info",
+    ".author-box",
+    ".wp-block-post-author",
+    ".elementor-author-box",
+    "#author-info",
+)
+AUTHOR_BOX_BIO = css(
+    ".author-description",
+    ".author-bio-content",
+    ".wp-block-post-author__bio",
+    ".wp-block-post-author-biography",
+    ".elementor-author-box__bio",
+)
+AUTHOR_BOX_NAME = css(
+    ".author-title",
+    ".author-name",
+    ".wp-block-post-author__name",
+    ".elementor-author-box__name",
+    "h2",
+    "h3",
+    "h4",
+)
+TAGS = css(
+    ".tags-links a",
+    ".tag-links a",
+    ".wp-block-post-terms.taxonomy-post_tag a",
+    ".elementor-post-info__item--type-tags a",
+    ".entry-tags a",
+    ".post-tags a",
+)
+CATEGORIES = css(
+    ".cat-links a",
+    ".wp-block-post-terms.taxonomy-category a",
+    ".elementor-post-info__item--type-terms a",
+    ".entry-categories a",
+    ".post-categories a",
+)
+ARCHIVE_DESCRIPTION = css(
+    ".archive-description",
+    ".author-description",
+    ".taxonomy-description",
+    ".wp-block-term-description",
+    ".author-info .author-bio",
+    ".page-header .description",
+)
+EXCERPT = css(".entry-summary", ".wp-block-post-excerpt__excerpt")
+HERO = css(
+    "img.wp-post-image",
+    ".post-thumbnail img",
+    ".wp-block-post-featured-image img",
+    ".elementor-widget-theme-post-featured-image img",
+    ".et_pb_post_thumbnail img",
+    ".featured-image img",
+)
+PREVIOUS = css(
+    ".nav-previous a",
+    ".post-navigation-link-previous a",
+    ".elementor-post-navigation__prev a",
+)
+NEXT = css(
+    ".nav-next a",
+    ".post-navigation-link-next a",
+    ".elementor-post-navigation__next a",
+)
+NAV_LABEL = css(
+    ".meta-nav",
+    ".wp-block-post-navigation-link__label",
+    ".post-navigation__prev--label",
+    ".post-navigation__next--label",
+    ".elementor-post-navigation__link__prev .post-navigation__prev--label",
+    ".screen-reader-text",
+)
+NAV_TITLE = css(
+    ".post-title",
+    ".nav-title",
+    ".post-navigation__prev--title",
+    ".post-navigation__next--title",
+)
+RELATED_BOX = css(
+    "#jp-relatedposts",
+    ".jp-relatedposts",
+    ".yarpp-related",
+    ".yarpp",
+    ".related-posts",
+    ".crp_related",
+    ".wp-block-jetpack-related-posts",
+)
+RELATED_LINK = css("a[href]")
+COMMENTS = css(".comment-list li.comment", ".commentlist li.comment")
+COMMENT_BLOCK = css(".wp-block-comment-template > li")
+COMMENTS_TITLE = css(".comments-title", ".wp-block-comments-title")
+COMMENT_FORM = css("#respond", ".comment-respond", "#commentform")
+POST_ARTICLE = css('article[id^="post-"]')
+TEASER = css("article", ".post-preview", ".teaser", ".wp-block-post")
+H1 = css("h1")
+
+# --- never part of a post -----------------------------------------------------
+#: Regions whose dates, names and links belong to someone else than the post.
+NOISE = css(
+    "#comments",
+    ".comments-area",
+    ".comment-list",
+    ".commentlist",
+    ".comment-respond",
+    ".wp-block-comments",
+    "#secondary",
+    ".sidebar",
+    ".widget-area",
+    ".widget",
+    "aside",
+    "#jp-relatedposts",
+    ".jp-relatedposts",
+    ".yarpp-related",
+    ".related-posts",
+    ".crp_related",
+    "#colophon",
+    ".site-footer",
+    ".elementor-location-footer",
+    ".site-header",
+    ".main-navigation",
+    "#site-navigation",
+)
+#: Removed from a body before it is read: not the article's own words.
+BODY_NOISE = css(
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "form",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "iframe",
+    "nav",
+    "aside",
+    ".sharedaddy",
+    ".sd-sharing-enabled",
+    ".addtoany_share_save_container",
+    ".a2a_kit",
+    ".shariff",
+    ".social-share",
+    ".share-buttons",
+    ".sharing",
+    ".heateor_sss_sharing_container",
+    ".jp-relatedposts",
+    "#jp-relatedposts",
+    ".yarpp-related",
+    ".related-posts",
+    ".crp_related",
+    ".author-bio",
+    ".author-info",
+    ".author-box",
+    ".wp-block-post-author",
+    ".comments-area",
+    "#comments",
+    ".comment-respond",
+    ".screen-reader-text",
+    ".post-navigation",
+    ".tags-links",
+    ".cat-links",
+    ".wp-block-post-terms",
+    ".entry-footer",
+    ".widget",
+    ".mc4wp-form",
+)
+#: Removed from body_text only: captions are the image's words, kept in body_html.
+CAPTIONS = css("figcaption", ".wp-caption-text", ".wp-element-caption")
+IMAGES = css("img")
+LINKS = css("a[href]")

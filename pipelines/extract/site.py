@@ -1,0 +1,225 @@
+"""Layer 3, the site profile: a site's own selectors, then its visible labels.
+
+Labels make unknown themes readable: a ``<strong>Schlagwörter:</strong>``
+followed by links is the tag list, a box headed "Autoreninfo" is the author
+box, a short line starting with "Von" is the byline.  Same contract per field
+as :mod:`pipelines.extract.declared`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from pipelines.extract import selectors as S
+from pipelines.extract.authors import box_bio, byline_authors
+from pipelines.extract.body import image_of
+from pipelines.extract.declared import strip_site_name
+from pipelines.extract.navigation import nav_link, related_entries
+from pipelines.extract.page import HtmlElement, Page, text_of
+
+BYLINE_MAX = 160
+BOX_MIN_TEXT = 40
+MAX_TERMS = 30
+INLINE = frozenset({"strong", "b", "em", "i", "span", "label"})
+
+
+def _selected(page: Page, field: str) -> list[HtmlElement]:
+    for selector in page.profile.selector(field):
+        found = list(page.post_elements(S.compiled(selector)(page.root)))
+        if found:
+            return found
+    return []
+
+
+def _first(page: Page, field: str) -> HtmlElement | None:
+    return next(iter(_selected(page, field)), None)
+
+
+def label_hits(page: Page, role: str) -> list[HtmlElement]:
+    """Elements whose own text (or the text right before their tail) is one of ``role``'s labels."""
+    return _hits(page).get(role, [])
+
+
+def _hits(page: Page) -> dict[str, list[HtmlElement]]:
+    cached: dict[str, list[HtmlElement]] | None = getattr(page, "_label_hits", None)
+    if cached is None:
+        cached = _find_labels(page)
+        page._label_hits = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _find_labels(page: Page) -> dict[str, list[HtmlElement]]:
+    wanted = _label_index(page.profile)
+    found: dict[str, list[HtmlElement]] = {}
+    body = page.root.find("body")
+    for node in body.xpath(".//text()") if body is not None else []:
+        text = node.strip()
+        if not text or len(text) > BYLINE_MAX:
+            continue
+        role = wanted.get(text.casefold()) or _byline_role(text, _by(page))
+        if role:
+            owner = node.getparent()
+            parent = owner.getparent()
+            label = parent if node.is_tail and parent is not None else owner
+            if role == "comment_form" or page.in_post(label):
+                found.setdefault(role, []).append(label)
+    return found
+
+
+def _byline_role(text: str, by: set[str]) -> str | None:
+    """``by`` for "Von Anna", "Von" and "28. November 2018 | Von …" texts."""
+    for part in re.split(r"[|·•]", text.casefold()):
+        words = part.split()
+        if words and words[0] in by:
+            return "by"
+    return None
+
+
+def _by(page: Page) -> set[str]:
+    return {label.casefold() for label in page.profile.label("by")}
+
+
+@cache
+def _label_index(profile: Any) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for role in (
+        "tags",
+        "categories",
+        "author_box",
+        "by",
+        "related",
+        "previous",
+        "next",
+        "comment_form",
+    ):
+        for label in profile.label(role):
+            index.setdefault(label.casefold(), role)
+    return index
+
+
+def title(page: Page) -> str | None:
+    el = _first(page, "title")
+    return strip_site_name(page, text_of(el)) or None if el is not None else None
+
+
+def published_at(page: Page) -> datetime | None:
+    return _date(page, "published_at")
+
+
+def modified_at(page: Page) -> datetime | None:
+    return _date(page, "modified_at")
+
+
+def _date(page: Page, field: str) -> datetime | None:
+    el = _first(page, field)
+    return page.date(el.get("datetime") or text_of(el)) if el is not None else None
+
+
+def authors(page: Page) -> list[dict[str, Any]]:
+    byline = _first(page, "authors")
+    if byline is None:
+        byline = next((el for el in label_hits(page, "by") if page.in_post(el)
+                       and len(text_of(el)) <= BYLINE_MAX), None)  # fmt: skip
+    return byline_authors(page, byline) if byline is not None else []
+
+
+def bios(page: Page) -> list[tuple[str | None, str]]:
+    boxes = _selected(page, "author_box") or [_box(el) for el in label_hits(page, "author_box")]
+    found = []
+    for box in boxes:
+        name, bio = box_bio(box, page.profile.label("author_box"))
+        if bio:
+            found.append((name, bio))
+    return found
+
+
+def _box(label: HtmlElement) -> HtmlElement:
+    box = label
+    for _ in range(3):
+        if len(text_of(box)) - len(text_of(label)) >= BOX_MIN_TEXT or box.getparent() is None:
+            break
+        box = box.getparent()
+    return box
+
+
+def tags(page: Page) -> list[str]:
+    return _terms(page, "tags")
+
+
+def categories(page: Page) -> list[str]:
+    return _terms(page, "categories")
+
+
+def _terms(page: Page, role: str) -> list[str]:
+    selected = _selected(page, role)
+    if selected:
+        return [text_of(el) for el in selected if text_of(el)]
+    for label in label_hits(page, role):
+        links = labelled_links(label)
+        if links:
+            return [text_of(a) for a in links if text_of(a)]
+    return []
+
+
+def labelled_links(label: HtmlElement) -> list[HtmlElement]:
+    """The links a label introduces: inside it, in its following siblings, or the next element."""
+    inside = S.LINKS(label)
+    if inside:
+        return inside
+    return [a for sibling in label.itersiblings() for a in S.LINKS(sibling)][:MAX_TERMS]
+
+
+def label_regions(page: Page) -> list[HtmlElement]:
+    """Elements that labels mark as not body: tag/category lines, author boxes, comment forms."""
+    terms = [*label_hits(page, "tags"), *label_hits(page, "categories")]
+    regions = [_line(label) for label in terms]
+    regions += [_box(label) for label in label_hits(page, "author_box")]
+    return regions + label_hits(page, "comment_form")
+
+
+def _line(label: HtmlElement) -> HtmlElement:
+    parent = label.getparent()
+    return parent if label.tag in INLINE and parent is not None else label
+
+
+def body(page: Page) -> HtmlElement | None:
+    return _first(page, "body")
+
+
+def language(page: Page) -> str | None:
+    return page.profile.language or None
+
+
+def hero(page: Page) -> dict[str, Any] | None:
+    el = _first(page, "hero")
+    img = el if el is None or el.tag == "img" else next(el.iter("img"), None)
+    return image_of(page, img) if img is not None else None
+
+
+def previous(page: Page) -> dict[str, Any] | None:
+    return _adjacent(page, "previous")
+
+
+def next_post(page: Page) -> dict[str, Any] | None:
+    return _adjacent(page, "next")
+
+
+def _adjacent(page: Page, field: str) -> dict[str, Any] | None:
+    el = _first(page, field)
+    if el is None:
+        el = next((a for label in label_hits(page, field) for a in labelled_links(label)), None)
+    a = el if el is None or el.tag == "a" else next(iter(S.LINKS(el)), None)
+    return nav_link(page, a, field) if a is not None else None
+
+
+def related(page: Page) -> list[dict[str, Any]]:
+    box = _first(page, "related")
+    if box is None:
+        box = next(
+            (el.getparent() for el in label_hits(page, "related") if el.getparent() is not None),
+            None,
+        )
+    return related_entries(page, box) if box is not None else []

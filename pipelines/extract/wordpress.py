@@ -1,0 +1,124 @@
+"""Layer 2, WordPress conventions shared by themes: classic (``entry-*``), block
+themes (``wp-block-post-*``), page builders (Elementor, Divi) and plugins
+(Jetpack/YARPP related posts, Co-Authors Plus bylines).
+
+One function per field, same contract as :mod:`pipelines.extract.declared`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from pipelines.extract import selectors as S
+from pipelines.extract.authors import box_bio, byline_authors
+from pipelines.extract.body import image_of
+from pipelines.extract.navigation import nav_link, related_entries
+from pipelines.extract.page import HtmlElement, Page, text_of
+
+POST_ID_CLASS = re.compile(r"^(?:postid|post)-(\d+)$")
+COUNT = re.compile(
+    r"(\d+)\s+(?:Kommentare?|Antworten|Gedanken|comments?|thoughts?|responses?)", re.IGNORECASE
+)
+
+
+def post_id(page: Page) -> int | None:
+    classes = list(page.body_classes)
+    for article in page.select(S.POST_ARTICLE):
+        classes += [article.get("id", ""), *(article.get("class") or "").split()]
+    ids = [int(m.group(1)) for c in classes if (m := POST_ID_CLASS.match(c))]
+    return ids[0] if ids else None
+
+
+def _first(page: Page, selector: Any) -> HtmlElement | None:
+    return next(page.post_elements(selector(page.root)), None)
+
+
+def title(page: Page) -> str | None:
+    el = _first(page, S.TITLE)
+    return text_of(el) or None if el is not None else None
+
+
+def description(page: Page) -> str | None:
+    el = _first(page, S.EXCERPT)
+    return text_of(el) or None if el is not None else None
+
+
+def published_at(page: Page) -> datetime | None:
+    return _date(page, S.PUBLISHED)
+
+
+def modified_at(page: Page) -> datetime | None:
+    return _date(page, S.MODIFIED)
+
+
+def _date(page: Page, selector: Any) -> datetime | None:
+    el = _first(page, selector)
+    if el is None:
+        return None
+    inner = next(el.iter("time"), el)
+    return page.date(inner.get("datetime") or el.get("title") or text_of(el))
+
+
+def authors(page: Page) -> list[dict[str, Any]]:
+    byline = _first(page, S.BYLINE)
+    return byline_authors(page, byline) if byline is not None else []
+
+
+def bios(page: Page) -> list[tuple[str | None, str]]:
+    found = []
+    for box in page.post_elements(page.select(S.AUTHOR_BOX)):
+        name, bio = box_bio(box, page.profile.label("author_box"))
+        if bio:
+            found.append((name, bio))
+    return found
+
+
+def tags(page: Page) -> list[str]:
+    return [text_of(a) for a in page.post_elements(page.select(S.TAGS))]
+
+
+def categories(page: Page) -> list[str]:
+    return [text_of(a) for a in page.post_elements(page.select(S.CATEGORIES))]
+
+
+def body(page: Page) -> HtmlElement | None:
+    return _first(page, S.BODY)
+
+
+def hero(page: Page) -> dict[str, Any] | None:
+    img = _first(page, S.HERO)
+    return image_of(page, img) if img is not None else None
+
+
+def previous(page: Page) -> dict[str, Any] | None:
+    a = next(iter(page.select(S.PREVIOUS)), None)
+    return nav_link(page, a, "previous") if a is not None else None
+
+
+def next_post(page: Page) -> dict[str, Any] | None:
+    a = next(iter(page.select(S.NEXT)), None)
+    return nav_link(page, a, "next") if a is not None else None
+
+
+def related(page: Page) -> list[dict[str, Any]]:
+    box = next(iter(page.select(S.RELATED_BOX)), None)
+    return related_entries(page, box) if box is not None else []
+
+
+def comment_count(page: Page) -> int | None:
+    listed = page.select(S.COMMENTS) or page.select(S.COMMENT_BLOCK)
+    if listed:
+        return len(listed)
+    for heading in page.select(S.COMMENTS_TITLE):
+        m = COUNT.search(text_of(heading))
+        if m:
+            return int(m.group(1))
+    return 0 if page.select(S.COMMENT_FORM) else None
+
+
+def archive_bio(page: Page) -> str | None:
+    """The description in an author archive's header."""
+    el = _first(page, S.ARCHIVE_DESCRIPTION)
+    return text_of(el) or None if el is not None else None
