@@ -64,3 +64,10 @@ HEALTH_COVERAGE_FLOORS = {
 HEALTH_MAX_COVERAGE_DROP = 0.25
 HEALTH_MAX_ERROR_RATE = 0.1
 HEALTH_MIN_SAMPLE = 5
+
+# Conditional requests (ETag / Last-Modified) for sitemaps, feed, API and listings.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_STORAGE = "crawler.httpcache.SiteCacheStorage"
+HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 401, 403, 404, 410, 429, 500, 502, 503, 504]
+HTTPCACHE_GZIP = True

@@ -107,7 +107,7 @@ def _unhealthy_reason(
     requests = int(stats.get("downloader/request_count", 0))
     if stats.get("crawl/unreachable"):
         return f"cannot reach {base_url}: {stats['crawl/unreachable']}"
-    if not int(stats.get("extract/posts", 0)) and not _archive_count(stats, "gone"):
+    if not any(_archive_count(stats, kind) for kind in ("new", "changed", "unchanged", "gone")):
         return (
             f"no blog posts found at {base_url} ({requests} requests, {error_count(stats)} errors)"
         )
@@ -147,11 +147,14 @@ def summarise(stats: Mapping[str, Any], found: Mapping[str, float]) -> str:
     cover = ", ".join(f"{COVERED_FIELDS[f]} {share:.0%}" for f, share in found.items()) or "n/a"
     return (
         f"{stats.get('site', 'crawl')} {stats.get('crawl_id', '')}: "
-        f"{int(stats.get('extract/posts', 0))} posts fetched ({counts}); "
+        f"{int(stats.get('extract/posts', 0))} posts fetched; {counts}; "
         f"{int(stats.get('downloader/request_count', 0))} requests, "
         f"{error_count(stats)} errors; coverage: {cover}."
     )
 
 
 def _archive_count(stats: Mapping[str, Any], kind: str) -> int:
-    return int(stats.get(f"archive/posts_{kind}", 0))
+    """Posts by what this crawl found; ``unchanged`` includes posts an index
+    showed to be unchanged, which an incremental crawl does not fetch."""
+    skipped = int(stats.get("discovery/unchanged", 0)) if kind == "unchanged" else 0
+    return int(stats.get(f"archive/posts_{kind}", 0)) + skipped

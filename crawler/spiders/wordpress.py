@@ -5,6 +5,12 @@ core and Yoast sitemaps, the feed, the REST API, listings and the links between
 pages) so that a blog lacking some of them is still crawled completely.  It
 never looks at fields: every fetched HTML page goes to the item pipelines,
 which decide what is a post.
+
+The first crawl of a site, and ``-a full=true``, fetch everything.  Later
+crawls are incremental (:mod:`crawler.recrawl`): discovery documents are asked
+for conditionally, only new or changed posts are fetched, listings are read
+only when no index answered, and archived posts missing from a complete index
+are asked for again so that a removed post is recorded as gone.
 """
 
 from __future__ import annotations
@@ -12,24 +18,32 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
-from scrapy import Request, Spider
-from scrapy.exceptions import CloseSpider
-from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery
 from crawler.errors import BadSpiderArgument
 from crawler.items import FetchedPage
+from crawler.recrawl import RecrawlPlan
 from crawler.urls import is_within, normalise_url
+from pipelines.archive import known_posts
 from pipelines.profile import load_profile
 
 REST_PAGE_SIZE = 100
 DISCOVERY_PRIORITY = 100
 LISTING_PRIORITY = 10
+GONE_STATUSES = [404, 410]
+#: Cached discovery documents are always revalidated (a conditional request),
+#: never trusted on the cache's heuristic freshness.
+REVALIDATE = {"Cache-Control": "max-age=0"}
 
 
 class WordPressSpider(Spider):
@@ -50,8 +64,24 @@ class WordPressSpider(Spider):
         super().__init__(**kwargs)
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
         self.crawl_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+        self.plan = RecrawlPlan(known={}, full=True)
         self.author_bios: dict[str, str] = {}
+        self.seen: set[str] = set()
+        self.indexed: set[str] = set()
+        self.index_failed = False
         self._yielded: set[str] = set()
+        self._root: TextResponse | None = None
+        self._index_hits = 0
+        self._unchanged: set[str] = set()
+        self._idle_done = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WordPressSpider:
+        spider: WordPressSpider = super().from_crawler(crawler, *args, **kwargs)
+        site_dir = Path(crawler.settings.get("ARCHIVE_DIR", "data")) / spider.site
+        spider.plan = RecrawlPlan(known_posts(site_dir), spider.full)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        return spider
 
     @classmethod
     def check_arguments(cls, args: dict[str, Any]) -> None:
@@ -79,29 +109,35 @@ class WordPressSpider(Spider):
             self.base_url,
             callback=self.parse_root,
             errback=self.root_failed,
+            headers=REVALIDATE,
             priority=DISCOVERY_PRIORITY,
-            meta={"source": "listing"},
+            meta={"source": "root"},
         )
 
     def parse_root(self, response: Response) -> Iterator[FetchedPage | Request]:
         """The blog answers: ask every discovery source, then read the home page."""
-        yield from self._discovery_requests(self.base_url)
+        yield from self._discovery_requests()
+        if self.plan.incremental and isinstance(response, TextResponse):
+            self._root = response
         yield from self.parse_page(response)
 
     def root_failed(self, failure: Failure) -> Iterator[Request]:
         """An HTTP error at the root still leaves the sitemaps and the API to try;
         a blog that cannot be reached at all ends the crawl at once."""
         if failure.check(HttpError):
-            yield from self._discovery_requests(self.base_url)
+            yield from self._discovery_requests()
             return
         assert self.crawler.stats is not None
         self.crawler.stats.set_value("crawl/unreachable", _error_text(failure))
         raise CloseSpider("unreachable")
 
-    def _discovery_requests(self, root: str) -> Iterator[Request]:
-        host_root = urljoin(root, "/robots.txt")
-        yield self._discovery(host_root, self.parse_robots, "robots")
-        yield self._discovery(urljoin(root, "wp-json/wp/v2/users?per_page=100"), self.parse_users, "rest")
+    # Discovery documents -------------------------------------------------
+
+    def _discovery_requests(self) -> Iterator[Request]:
+        root = self.base_url
+        yield self._discovery(urljoin(root, "/robots.txt"), self.parse_robots, "robots")
+        users = urljoin(root, "wp-json/wp/v2/users?per_page=100")
+        yield self._discovery(users, self.parse_users, "rest")
         for path in ("wp-sitemap.xml", "sitemap_index.xml"):
             yield self._discovery(urljoin(root, path), self.parse_sitemap, "sitemap")
         yield self._discovery(urljoin(root, "feed/"), self.parse_feed, "feed")
@@ -112,24 +148,27 @@ class WordPressSpider(Spider):
             normalise_url(url),
             callback=callback,
             errback=self.discovery_failed,
+            headers=REVALIDATE,
             priority=DISCOVERY_PRIORITY,
             meta={"source": source, **meta},
         )
 
     def _rest_posts_request(self, page: int) -> Request:
-        url = urljoin(
-            self.base_url,
-            f"wp-json/wp/v2/posts?per_page={REST_PAGE_SIZE}&page={page}&_fields=id,link,modified_gmt",
-        )
+        query = {"per_page": REST_PAGE_SIZE, "page": page, "_fields": "id,link,modified_gmt"}
+        if since := self.plan.rest_modified_after():
+            query["modified_after"] = since
+        url = urljoin(self.base_url, "wp-json/wp/v2/posts?" + urlencode(query))
         return self._discovery(url, self.parse_rest_posts, "rest", rest_page=page)
 
     def discovery_failed(self, failure: Failure) -> None:
-        source = failure.request.meta.get("source", "unknown")  # type: ignore[attr-defined]
-        self._count(f"discovery/{source}/unavailable")
-        self.logger.debug("discovery source %s unavailable: %s", source, failure.value)
+        meta = failure.request.meta  # type: ignore[attr-defined]
+        self._count(f"discovery/{meta.get('source', 'unknown')}/unavailable")
+        if meta.get("from_index"):
+            self.index_failed = True
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        for url in discovery.robots_sitemaps(response.text if isinstance(response, TextResponse) else ""):
+        text = response.text if isinstance(response, TextResponse) else ""
+        for url in discovery.robots_sitemaps(text):
             if self._on_site(normalise_url(url)):
                 yield self._discovery(url, self.parse_sitemap, "sitemap")
 
@@ -138,7 +177,8 @@ class WordPressSpider(Spider):
         self._count("discovery/sitemap/documents")
         for url in sitemaps:
             if self._on_site(url):
-                yield self._discovery(url, self.parse_sitemap, "sitemap")
+                yield self._discovery(url, self.parse_sitemap, "sitemap", from_index=True)
+        self.indexed.update(found.url for found in pages)
         yield from self._candidates(pages, "sitemap")
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
@@ -148,32 +188,62 @@ class WordPressSpider(Spider):
     def parse_rest_posts(self, response: Response) -> Iterator[Request]:
         self._count("discovery/rest/documents")
         yield from self._candidates(discovery.parse_rest_posts(response.body, response.url), "rest")
-        page = response.meta["rest_page"]
         total = _int_header(response, b"X-WP-TotalPages")
-        if page == 1 and total:
-            for next_page in range(2, total + 1):
-                yield self._rest_posts_request(next_page)
+        if response.meta["rest_page"] == 1:
+            for page in range(2, total + 1):
+                yield self._rest_posts_request(page)
 
     def parse_users(self, response: Response) -> None:
         self.author_bios.update(discovery.parse_rest_users(response.body, response.url))
 
     def _candidates(self, found: list[discovery.Found], source: str) -> Iterator[Request]:
         for item in found:
-            if self._on_site(item.url) and discovery.link_role(item.url) != "skip":
-                self._count(f"discovery/{source}/urls")
-                yield Request(item.url, callback=self.parse_page, meta={"source": source, "hints": item.hints})
+            if not self._on_site(item.url) or discovery.link_role(item.url) == "skip":
+                continue
+            self.seen.add(item.url)
+            self._index_hits += 1
+            self._count(f"discovery/{source}/urls")
+            if self.plan.wants(item.url, item.hints.get("lastmod")):
+                yield self._page_request(item.url, source, hints=item.hints)
+            elif item.url not in self._unchanged:
+                self._unchanged.add(item.url)
+                self._count("discovery/unchanged")
+
+    # Pages ----------------------------------------------------------------
+
+    def _page_request(self, url: str, source: str, priority: int = 0, **meta: Any) -> Request:
+        cached = source == "listing"
+        return Request(
+            url,
+            callback=self.parse_page,
+            priority=priority,
+            headers=REVALIDATE if cached else None,
+            meta={
+                "source": source,
+                "handle_httpstatus_list": GONE_STATUSES,
+                "dont_cache": not cached,
+                **meta,
+            },
+        )
 
     def parse_page(self, response: Response) -> Iterator[FetchedPage | Request]:
+        url = normalise_url(response.url)
+        if response.status in GONE_STATUSES:
+            if url in self.plan.known:
+                yield self._page(response, url)
+            return
         if not isinstance(response, TextResponse) or not _is_html(response):
             self._count("crawl/skipped/not_html")
             return
-        url = normalise_url(response.url)
         if url not in self._yielded:
             self._yielded.add(url)
             yield self._page(response, url)
-        yield from self._follow(response)
+        if not self.plan.incremental:
+            yield from self._follow(response)
+        elif response.meta.get("source") == "listing":
+            yield from self._follow_new(response)
 
-    def _page(self, response: TextResponse, url: str) -> FetchedPage:
+    def _page(self, response: Response, url: str) -> FetchedPage:
         redirects = response.meta.get("redirect_urls") or [response.url]
         hints = dict(response.meta.get("hints") or {})
         if self.author_bios:
@@ -184,7 +254,7 @@ class WordPressSpider(Spider):
             status=response.status,
             headers=_header_pairs(response),
             body=response.body,
-            encoding=response.encoding,
+            encoding=getattr(response, "encoding", "utf-8"),
             fetched_at=datetime.now(UTC),
             site=self.site,
             source=response.meta.get("source", "link"),
@@ -192,11 +262,56 @@ class WordPressSpider(Spider):
         )
 
     def _follow(self, response: TextResponse) -> Iterator[Request]:
-        for url in discovery.html_links(response.text, response.url):
+        """Full crawl: every on-site link, listings first."""
+        for url in self._links(response):
             role = discovery.link_role(url)
-            if role != "skip" and self._on_site(url):
-                priority = LISTING_PRIORITY if role == "listing" else 0
-                yield Request(url, callback=self.parse_page, priority=priority, meta={"source": "link"})
+            if role == "listing":
+                yield self._page_request(url, "listing", LISTING_PRIORITY)
+            elif role == "page":
+                yield self._page_request(url, "link")
+
+    def _follow_new(self, response: TextResponse) -> Iterator[Request]:
+        """Incremental crawl of a listing: links to unknown pages, and the next
+        listing page only while this one still showed something new."""
+        links = self._links(response)
+        new = [u for u in links if discovery.link_role(u) == "page" and u not in self.plan.known]
+        yield from (self._page_request(url, "link") for url in new)
+        if new:
+            pages = [u for u in links if discovery.link_role(u) == "listing" and "/page/" in u]
+            yield from (self._page_request(url, "listing", LISTING_PRIORITY) for url in pages)
+
+    def _links(self, response: TextResponse) -> list[str]:
+        links = [u for u in discovery.html_links(response.text, response.url) if self._on_site(u)]
+        self.seen.update(links)
+        return [u for u in links if discovery.link_role(u) != "skip"]
+
+    # The end of discovery ---------------------------------------------------
+
+    def idle(self) -> None:
+        """Once everything found is fetched: read listings if no index answered,
+        and ask again for archived posts that nothing listed any more."""
+        if self._idle_done:
+            return
+        self._idle_done = True
+        requests = list(self._fallback_listing()) + list(self._rechecks())
+        assert self.crawler.engine is not None
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
+
+    def _fallback_listing(self) -> Iterator[Request]:
+        if self._root is not None and not self._index_hits:
+            self._count("discovery/listing/fallback")
+            yield from self._follow_new(self._root)
+
+    def _rechecks(self) -> Iterator[Request]:
+        if self.plan.incremental and (self.index_failed or not self.indexed):
+            return
+        listed = self.indexed if self.plan.incremental else self.seen | self._yielded
+        for url in self.plan.unlisted(listed):
+            self._count("discovery/rechecked")
+            yield self._page_request(url, "recheck")
 
     def _on_site(self, url: str) -> bool:
         return is_within(url, self.base_url)

@@ -57,6 +57,11 @@ def unique_authors(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def box_labels(page: Page) -> list[str]:
+    """Texts in an author box that are neither name nor bio: its heading and "Von"."""
+    return [*page.profile.label("author_box"), *page.profile.label("by")]
+
+
 def box_bio(box: HtmlElement, labels: list[str]) -> tuple[str | None, str | None]:
     """``(name, bio)`` of an author box: the name from its heading/name element,
     the bio from its bio element, or else its paragraphs without the label."""

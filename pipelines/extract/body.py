@@ -65,6 +65,7 @@ CREDIT = re.compile(
     r"^(?:©|\(c\)|copyright\b|fotos?:|bild:|bildquelle:|quelle:|photo:|image:)", re.IGNORECASE
 )
 CREDIT_MAX = 160
+WIDGET_LINES = 2
 SIZE_SUFFIX = re.compile(r"(?:-\d+x\d+|-scaled|-e\d{10,})+(?=\.[a-z0-9]+$)", re.IGNORECASE)
 LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "src")
 
@@ -163,8 +164,12 @@ def image_src(img: HtmlElement) -> str | None:
 
 def image_of(page: Page, img: HtmlElement) -> dict[str, Any]:
     """``{url, alt, caption, credit}`` of an ``<img>``; missing parts are None."""
-    caption = _caption(_figure(img))
-    credit = credit_near(img, caption)
+    figure = _figure(img)
+    caption = _caption(figure)
+    if figure is None:
+        figure = _image_widget(img)
+        caption = _widget_caption(figure)
+    credit = credit_near(img, caption) or _figure_credit(figure)
     if caption and credit and credit in caption:
         caption = clean_text(caption.replace(credit, "")) or None
     return {"url": page.absolute(image_src(img)), "alt": clean_text(img.get("alt")) or None,
@@ -185,6 +190,37 @@ def _caption(figure: HtmlElement | None) -> str | None:
         return None
     captions = S.CAPTIONS(figure)
     return text_of(captions[0]) or None if captions else None
+
+
+def _image_widget(img: HtmlElement) -> HtmlElement | None:
+    """The wrapper of an image with at most two short lines beside it (caption,
+    credit): page builders' image widgets show captions without ``<figure>``."""
+    holder = img.getparent() if img.getparent() is not None and img.getparent().tag == "a" else img
+    parent = holder.getparent() if holder is not None else None
+    if parent is None or clean_text(parent.text) or clean_text(holder.tail):
+        return None
+    others = [el for el in parent if el is not holder]
+    if not 1 <= len(others) <= WIDGET_LINES or not all(_is_line(el) for el in others):
+        return None
+    return parent
+
+
+def _is_line(el: HtmlElement) -> bool:
+    return (isinstance(el.tag, str) and len(el) == 0 and not clean_text(el.tail)
+            and 0 < len(text_of(el)) <= CREDIT_MAX)  # fmt: skip
+
+
+def _widget_caption(widget: HtmlElement | None) -> str | None:
+    texts = [text_of(el) for el in widget if el.tag != "img"] if widget is not None else []
+    return next((t for t in texts if t and not _is_credit(t)), None)
+
+
+def _figure_credit(figure: HtmlElement | None) -> str | None:
+    """A credit line of its own inside the image's figure (``<span class=image-credit>``)."""
+    for el in figure.iter() if figure is not None else ():
+        if el is not figure and len(el) == 0 and _is_credit(text_of(el)):
+            return text_of(el)
+    return None
 
 
 def credit_near(img: HtmlElement, caption: str | None) -> str | None:

@@ -209,12 +209,18 @@ def _adjacent(page: Page, rel: str, anchors: Any) -> dict[str, Any] | None:
         if page.in_post(a):
             return nav_link(page, a, relation)
     for link in page.select(S.LINK_REL):
-        if rel in link.get("rel", "").split() and link.get("title"):
-            return {
-                "url": page.absolute(link.get("href")),
-                "title": clean_text(link.get("title")),
-                "relation": relation,
-            }
+        url = page.absolute(link.get("href"))
+        if rel in link.get("rel", "").split() and url:
+            title = clean_text(link.get("title")) or _anchor_text(page, url)
+            return {"url": url, "title": title, "relation": relation} if title else None
+    return None
+
+
+def _anchor_text(page: Page, url: str) -> str | None:
+    """The text of a link in the post to ``url`` (``<link rel=prev>`` carries no title)."""
+    for a in page.post_elements(page.select(S.LINKS)):
+        if page.absolute(a.get("href")) == url and text_of(a):
+            return text_of(a)
     return None
 
 

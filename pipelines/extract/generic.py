@@ -1,6 +1,7 @@
 """Layer 4, generic: what any article page shows, for pages no other layer reads.
 
-The body comes from trafilatura (the last resort: it is the slowest step);
+The body is the paragraph-dense element of the headline's article, else
+trafilatura's main content (the last resort: it is the slowest step);
 dates are visible dates next to the headline, never a comment's or sidebar's;
 the language is guessed from common words.  Same contract per field as
 :mod:`pipelines.extract.declared`.
@@ -18,6 +19,9 @@ from pipelines.extract.declared import strip_site_name
 from pipelines.extract.page import HtmlElement, Page, text_of
 
 DATE_WINDOW = 400
+#: A dense body has this many characters of paragraphs, and this share of the article's.
+DENSE_MIN_CHARS = 200
+DENSE_SHARE = 0.8
 STOPWORDS = {
     "de": {"der", "die", "und", "das", "ist", "nicht", "mit", "auch", "sich", "ein", "eine", "für"},
     "en": {"the", "and", "is", "of", "to", "with", "that", "for", "this", "are", "not", "was"},
@@ -62,6 +66,38 @@ def _around_headline(page: Page) -> tuple[str, str]:
 
 
 def body(page: Page) -> HtmlElement | None:
+    """The paragraph-dense element of the headline's article (see :func:`dense_body`),
+    else trafilatura's main content."""
+    dense = dense_body(page)
+    return dense if dense is not None else _trafilatura_body(page)
+
+
+def dense_body(page: Page) -> HtmlElement | None:
+    """The element whose own paragraphs hold nearly all paragraph text of the
+    headline's ``<article>``/``<main>`` (readability's idea, made strict): None
+    when there is no such scope, too little text, or the text is spread out."""
+    scope = _article_scope(page)
+    if scope.tag not in ("article", "main"):
+        return None
+    scores: dict[HtmlElement, int] = {}
+    for p in scope.iter("p"):
+        parent = p.getparent()
+        if parent is not None and page.in_post(p):
+            scores[parent] = scores.get(parent, 0) + len(text_of(p))
+    if not scores:
+        return None
+    best = max(scores, key=lambda el: scores[el])
+    total = sum(scores.values())
+    if scores[best] < DENSE_MIN_CHARS or scores[best] < DENSE_SHARE * total:
+        return None
+    return None if page.h1 is not None and _contains(best, page.h1) else best
+
+
+def _contains(ancestor: HtmlElement, el: HtmlElement) -> bool:
+    return any(a is ancestor for a in el.iterancestors())
+
+
+def _trafilatura_body(page: Page) -> HtmlElement | None:
     """trafilatura's main content as simplified HTML (``<body>``), or None."""
     from trafilatura.core import bare_extraction
     from trafilatura.htmlprocessing import convert_to_html

@@ -36,6 +36,7 @@ class Fields:
         self.page = page
         self.sources: dict[str, str] = {}
         self.disagreements: list[str] = []
+        self._values: dict[tuple[str, bool], list[tuple[str, Any]]] = {}
 
     def get(self, field: str) -> Any:
         values = self.values(field)
@@ -49,6 +50,12 @@ class Fields:
     def values(self, field: str, every: bool = False) -> list[tuple[str, Any]]:
         """(layer, value) for each layer with a value; generic only when no other
         has one, unless ``every``."""
+        key = (field, every)
+        if key not in self._values:
+            self._values[key] = self._read(field, every)
+        return self._values[key]
+
+    def _read(self, field: str, every: bool) -> list[tuple[str, Any]]:
         values: list[tuple[str, Any]] = []
         for name, layer in LAYERS:
             reader = getattr(layer, field, None)
@@ -64,7 +71,7 @@ def build_post(page: Page) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """The post's PAGE_FIELDS, its field sources and its disagreements."""
     fields = Fields(page)
     body = _body(page, fields)
-    authors = [dict(a) for a in fields.get("authors") or []]
+    authors = _authors(fields)
     attach_bios(authors, [*wordpress.bios(page), *site.bios(page)])
     post = {
         "url": _canonical(page),
@@ -89,6 +96,19 @@ def build_post(page: Page) -> tuple[dict[str, Any], dict[str, str], list[str]]:
         if "body" in fields.sources:
             fields.sources[name] = fields.sources["body"]
     return post, _sources(fields.sources), fields.disagreements
+
+
+def _authors(fields: Fields) -> list[dict[str, Any]]:
+    """The first layer's authors, each missing url or bio taken from another
+    layer naming the same person (JSON-LD often names authors without a link)."""
+    authors = [dict(a) for a in fields.get("authors") or []]
+    layers = fields.values("authors")
+    others = {a["name"].casefold(): a for _, found in layers[1:] for a in found}
+    for author in authors:
+        other = others.get(author["name"].casefold(), {})
+        for key in ("url", "bio"):
+            author[key] = author.get(key) or other.get(key)
+    return authors
 
 
 def _body(page: Page, fields: Fields) -> Body:

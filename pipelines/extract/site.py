@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from pipelines.extract import selectors as S
-from pipelines.extract.authors import box_bio, byline_authors
+from pipelines.extract.authors import box_bio, box_labels, byline_authors
 from pipelines.extract.body import image_of
 from pipelines.extract.declared import strip_site_name
 from pipelines.extract.navigation import nav_link, related_entries
@@ -130,7 +130,7 @@ def bios(page: Page) -> list[tuple[str | None, str]]:
     boxes = _selected(page, "author_box") or [_box(el) for el in label_hits(page, "author_box")]
     found = []
     for box in boxes:
-        name, bio = box_bio(box, page.profile.label("author_box"))
+        name, bio = box_bio(box, box_labels(page))
         if bio:
             found.append((name, bio))
     return found

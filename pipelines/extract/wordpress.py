@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from pipelines.extract import selectors as S
-from pipelines.extract.authors import box_bio, byline_authors
+from pipelines.extract.authors import box_bio, box_labels, byline_authors, unique_authors
 from pipelines.extract.body import image_of
 from pipelines.extract.navigation import nav_link, related_entries
 from pipelines.extract.page import HtmlElement, Page, text_of
@@ -62,14 +62,24 @@ def _date(page: Page, selector: Any) -> datetime | None:
 
 
 def authors(page: Page) -> list[dict[str, Any]]:
-    byline = _first(page, S.BYLINE)
-    return byline_authors(page, byline) if byline is not None else []
+    """The first byline's authors, plus those of further bylines of the same
+    article (block themes print one ``wp-block-post-author`` per author)."""
+    bylines = list(page.post_elements(page.select(S.BYLINE)))
+    if not bylines:
+        return []
+    article = _article_of(bylines[0])
+    found = [a for b in bylines if _article_of(b) is article for a in byline_authors(page, b)]
+    return unique_authors(found)
+
+
+def _article_of(el: HtmlElement) -> HtmlElement | None:
+    return next(el.iterancestors("article"), None)
 
 
 def bios(page: Page) -> list[tuple[str | None, str]]:
     found = []
     for box in page.post_elements(page.select(S.AUTHOR_BOX)):
-        name, bio = box_bio(box, page.profile.label("author_box"))
+        name, bio = box_bio(box, box_labels(page))
         if bio:
             found.append((name, bio))
     return found
