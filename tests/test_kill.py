@@ -1,0 +1,82 @@
+"""``kill -9`` at any moment: every file stays readable, posts.parquet stays the last
+complete crawl's, and the next run finishes the job without duplicates."""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from tests.replica import expected_posts
+from tests.support.crawl import FAST, REPO, SCRAPY, run_crawl
+
+POSTS = 2000
+pytestmark = pytest.mark.slow
+
+
+def _start_crawl(archive: Path, base_url: str, *args: str) -> subprocess.Popen[bytes]:
+    command = [SCRAPY, "crawl", "materna", "-a", f"base_url={base_url}"]
+    command += ["-s", f"ARCHIVE_DIR={archive}", *FAST, *args]
+    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _kill_after_parts(process: subprocess.Popen[bytes], versions: Path, parts: int) -> None:
+    """SIGKILL once the crawl has written ``parts`` more version files (or after 60 s)."""
+    start = len(list(versions.glob("*.parquet"))) if versions.exists() else 0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if versions.exists() and len(list(versions.glob("*.parquet"))) >= start + parts:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
+def _every_parquet_file_reads(site: Path) -> None:
+    for path in site.rglob("*.parquet"):
+        pq.read_table(path)
+
+
+def _digest(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+def test_killed_crawls_lose_nothing_and_the_next_run_completes(replica, tmp_path: Path) -> None:
+    server = replica("classic", n_posts=POSTS)
+    site = tmp_path / "materna"
+    versions = site / "versions"
+
+    for parts in (2, 5):
+        _kill_after_parts(_start_crawl(tmp_path, server.base_url), versions, parts)
+        _every_parquet_file_reads(site)
+        assert not (site / "posts.parquet").exists()
+
+    server.reset_requests()
+    result = run_crawl(tmp_path, base_url=server.base_url)
+    assert result.returncode == 0, result.stderr
+    truth = {r["url"] for r in expected_posts(server.base_url, server.config)}
+    rows = pq.read_table(site / "posts.parquet", columns=["url"]).column("url").to_pylist()
+    assert sorted(rows) == sorted(truth)
+    history = pq.read_table(versions, columns=["url", "content_hash"]).to_pylist()
+    assert len(history) == len({(r["url"], r["content_hash"]) for r in history}) == POSTS
+    resumed = [p for _, p, _ in server.requests if p.rstrip("/").count("/") == 1 and "." not in p]
+    assert len(resumed) < POSTS
+
+    complete = _digest(site / "posts.parquet")
+    server.config.edition = 2
+    _kill_after_parts(_start_crawl(tmp_path, server.base_url, "-a", "full=true"), versions, 1)
+    _every_parquet_file_reads(site)
+    assert _digest(site / "posts.parquet") == complete
+
+    result = run_crawl(tmp_path, base_url=server.base_url)
+    assert result.returncode == 0, result.stderr
+    truth = {r["url"] for r in expected_posts(server.base_url, server.config)}
+    table = pq.read_table(site / "posts.parquet", columns=["url", "gone_at"]).to_pylist()
+    assert {r["url"] for r in table if r["gone_at"] is None} == truth
+    history = pq.read_table(versions, columns=["url", "content_hash"]).to_pylist()
+    assert len(history) == len({(r["url"], r["content_hash"]) for r in history})
