@@ -2,8 +2,10 @@
 
 Run ``python -m benchmarks.extraction [--bench-dir DIR] [--repeat N]``.  Prints
 two markdown tables: quality on scrapinghub's article-extraction-benchmark
-(181 pages, metric below) and speed on the replica blog's post pages (all four
-themes, fetched over HTTP from a local replica server).
+(181 pages, metric below), speed on the replica blog's post pages (all four
+themes, fetched over HTTP from a local replica server; ``extract`` with the
+profile the crawl uses, every field) and how many field values each layer
+supplied there.
 
 Metric (as the benchmark defines it): tokens are ``\\w+`` runs; a text becomes
 the multiset of its 4-token shingles (1–3 tokens: one shorter shingle); per
@@ -171,16 +173,53 @@ def replica_pages() -> list[tuple[str, str, str]]:
     return found
 
 
+def replica_extractor(theme: str) -> Extractor:
+    """``extract`` with the crawl's profile for ``theme`` (every field, not only the body)."""
+    from pipelines.extract import extract
+    from pipelines.profile import load_profile
+
+    profile = load_profile(REPLICA_PROFILES.get(theme, theme))
+
+    def run(html: str, url: str) -> str:
+        post = extract(html, url, profile).post
+        return str(post["body_text"]) if post else ""
+
+    return run
+
+
+REPLICA_PROFILES = {"classic": "materna"}
+
+
 def speed_table(pages: list[tuple[str, str, str]], repeat: int) -> list[str]:
-    rows = ["| theme | pages | extract_post ms/page | trafilatura.extract ms/page | ratio |",
+    rows = ["| theme | pages | extract ms/page | trafilatura.extract ms/page | ratio |",
             "| --- | --- | --- | --- | --- |"]  # fmt: skip
     for theme in dict.fromkeys(t for t, _, _ in pages):
         ours_ms, theirs_ms = [], []
+        extractor = replica_extractor(theme)
         for _, url, html in (p for p in pages if p[0] == theme):
-            ours_ms.append(timed(ours, html, url, repeat)[1])
+            ours_ms.append(timed(extractor, html, url, repeat)[1])
             theirs_ms.append(timed(trafilatura_extract, html, url, repeat)[1])
         a, b = statistics.median(ours_ms), statistics.median(theirs_ms)
         rows.append(f"| {theme} | {len(ours_ms)} | {a:.1f} | {b:.1f} | {a / b:.2f} |")
+    return rows
+
+
+def layer_table(pages: list[tuple[str, str, str]]) -> list[str]:
+    """How many field values each layer supplied on the replica, per theme."""
+    from pipelines.extract import extract
+    from pipelines.profile import load_profile
+
+    layers = ("declared", "wordpress", "profile", "generic")
+    counts: dict[str, Counter[str]] = {}
+    for theme, url, html in pages:
+        profile = load_profile(REPLICA_PROFILES.get(theme, theme))
+        post = extract(html, url, profile).post or {}
+        counts.setdefault(theme, Counter()).update(post.get("field_sources", {}).values())
+    rows = ["| theme | " + " | ".join(layers) + " |", "| --- |" + " --- |" * len(layers)]
+    for theme, counted in counts.items():
+        rows.append(f"| {theme} | " + " | ".join(str(counted[name]) for name in layers) + " |")
+    total = sum(counts.values(), Counter())
+    rows.append("| all | " + " | ".join(str(total[name]) for name in layers) + " |")
     return rows
 
 
@@ -194,7 +233,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("\n".join(quality_table(load_bench(args.bench_dir), args.repeat)))
     if not args.skip_replica:
         print("\n## Speed on the replica blog's post pages\n")
-        print("\n".join(speed_table(replica_pages(), args.repeat)))
+        pages = replica_pages()
+        print("\n".join(speed_table(pages, args.repeat)))
+        print("\n## Field values per layer on the replica (field_sources)\n")
+        print("\n".join(layer_table(pages)))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ sitemap or feed cannot expand entities or reach other hosts.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -16,7 +17,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import lxml.etree
-from parsel import Selector
 
 from crawler.urls import normalise_url
 
@@ -38,6 +38,8 @@ _NON_POST_SITEMAP = re.compile(
     r"post_tag-sitemap|tag-sitemap|author-sitemap|attachment-sitemap)",
     re.IGNORECASE,
 )
+_HREF = re.compile(r"""\bhref\s*=\s*["']([^"'<>]*)["']""", re.IGNORECASE)
+_NOT_PAGES = ("mailto:", "javascript:", "tel:", "#", "data:")
 _SAFE_XML = lxml.etree.XMLParser(
     resolve_entities=False, no_network=True, recover=True, huge_tree=False, load_dtd=False
 )
@@ -136,13 +138,16 @@ def parse_rest_users(body: bytes, base: str) -> dict[str, str]:
 
 
 def html_links(body: str, url: str) -> list[str]:
-    """Every distinct link of an HTML page (``<a href>`` and head ``rel=prev|next``)."""
-    selector = Selector(text=body)
-    hrefs = selector.css("a::attr(href), link[rel=next]::attr(href), link[rel=prev]::attr(href)")
+    """Every distinct ``href`` of an HTML page, resolved and normalised, in page order.
+
+    A pattern, not a parse: discovery only needs candidate URLs (the pipelines
+    judge each fetched page), and a full parse of every page here would double
+    the crawl's parsing work.
+    """
     seen: dict[str, None] = {}
-    for href in hrefs.getall():
-        href = href.strip()
-        if href and not href.startswith(("mailto:", "javascript:", "tel:", "#", "data:")):
+    for match in _HREF.finditer(body):
+        href = html.unescape(match.group(1)).strip()
+        if href and not href.startswith(_NOT_PAGES):
             seen.setdefault(normalise_url(href, url), None)
     return list(seen)
 

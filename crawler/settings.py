@@ -71,3 +71,21 @@ HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_STORAGE = "crawler.httpcache.SiteCacheStorage"
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 HTTPCACHE_GZIP = True
+
+# --- Faults, hostile content, progress (issue 5) ------------------------------
+# Retries wait (exponential, jittered backoff), Retry-After pauses the host,
+# requests never leave the blog's host, oversized responses are counted.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SameHostMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.RetryAfterMiddleware": 560,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.SizeLimitMiddleware": 590,
+}
+RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry (then 2x, 4x, …)
+RETRY_BACKOFF_MAX = 60.0
+RETRY_AFTER_MAX = 300.0  # a longer Retry-After is cut to this
+# A progress line every PROGRESS_INTERVAL seconds (0 turns it off).
+PROGRESS_INTERVAL = 10.0
+EXTENSIONS = {**EXTENSIONS, "crawler.progress.Progress": 600}

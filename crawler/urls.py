@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -29,9 +30,14 @@ def normalise_url(url: str, base: str | None = None) -> str:
     remaining query is sorted, and a path whose last segment has no file
     extension gets a trailing slash (WordPress permalinks end in ``/``).
     """
-    if base is not None:
-        url = urljoin(base, url.strip())
-    parts = urlsplit(url.strip())
+    return _normalise(urljoin(base, url.strip()) if base is not None else url.strip())
+
+
+@lru_cache(maxsize=65536)
+def _normalise(url: str) -> str:
+    """The work of :func:`normalise_url`, cached: sidebars and menus repeat the
+    same links on every page of a blog."""
+    parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from crawler.items import FetchedPage
@@ -30,9 +31,12 @@ class ExtractionPipeline:
         if item.status in GONE_STATUSES:
             item.kind = "gone"
             return item
+        started = time.perf_counter()
         html = item.body.decode(item.encoding or "utf-8", errors="replace")
         profile = getattr(self.crawler.spider, "profile", None)
         result = extract(html, item.url, profile=profile, now=item.fetched_at)
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("extract/seconds", time.perf_counter() - started)
         item.kind = result.kind
         item.post = result.post
         if item.post is not None:

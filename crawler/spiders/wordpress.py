@@ -281,7 +281,9 @@ class WordPressSpider(Spider):
             yield from (self._page_request(url, "listing", LISTING_PRIORITY) for url in pages)
 
     def _links(self, response: TextResponse) -> list[str]:
-        links = [u for u in discovery.html_links(response.text, response.url) if self._on_site(u)]
+        """On-site links of the page not followed before (each URL is requested once)."""
+        links = [u for u in discovery.html_links(response.text, response.url) if u not in self.seen]
+        links = [u for u in links if self._on_site(u)]
         self.seen.update(links)
         return [u for u in links if discovery.link_role(u) != "skip"]
 

@@ -12,6 +12,7 @@ the reason is ``finished``) and releases the lock on ``spider_closed``.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from scrapy import signals
@@ -62,6 +63,14 @@ class ArchivePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage) or self.archive is None:
             return item
+        started = time.perf_counter()
+        try:
+            return self._process(item)
+        finally:
+            self._inc("archive/seconds", time.perf_counter() - started)
+
+    def _process(self, item: FetchedPage) -> FetchedPage:
+        assert self.archive is not None
         if item.post is not None:
             self._archive_post(item)
         elif item.status in GONE_STATUSES:
@@ -115,6 +124,6 @@ class ArchivePipeline:
         if parts:
             self._inc("archive/parts_written", parts)
 
-    def _inc(self, key: str, count: int = 1) -> None:
+    def _inc(self, key: str, count: float = 1) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key, count)

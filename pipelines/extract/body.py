@@ -67,6 +67,7 @@ CREDIT = re.compile(
 CREDIT_MAX = 160
 WIDGET_LINES = 2
 SIZE_SUFFIX = re.compile(r"(?:-\d+x\d+|-scaled|-e\d{10,})+(?=\.[a-z0-9]+$)", re.IGNORECASE)
+NOT_BODY = "data-not-body"
 LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "src")
 
 
@@ -81,7 +82,7 @@ class Body:
 def read_body(page: Page, element: HtmlElement, labels_noise: list[HtmlElement]) -> Body:
     """The body below ``element``; ``labels_noise`` are extra elements to leave out."""
     tree = _cleaned_copy(page, element, labels_noise)
-    tree.make_links_absolute(page.url, resolve_base_href=False)
+    _absolute_links(page, tree)
     images = [image_of(page, img) for img in S.IMAGES(tree) if image_src(img)]
     links = _links(tree)
     html = _sanitised(tree)
@@ -92,14 +93,15 @@ def read_body(page: Page, element: HtmlElement, labels_noise: list[HtmlElement])
 
 
 def _cleaned_copy(page: Page, element: HtmlElement, extra: list[HtmlElement]) -> HtmlElement:
-    # mark the extra elements before copying so they can be found in the copy
-    for el in extra:
-        el.set("data-not-body", "1")
+    # found on the indexed page, marked, copied, then dropped from the copy
+    marked = [*extra, *_body_noise(page, element)]
+    for el in marked:
+        el.set(NOT_BODY, "1")
     tree = copy.deepcopy(element)
-    for el in extra:
-        el.attrib.pop("data-not-body", None)
-    for el in [*S.BODY_NOISE.all(tree, page.tokens), *tree.xpath(".//*[@data-not-body]")]:
-        if el is not tree and el.getparent() is not None:
+    for el in marked:
+        el.attrib.pop(NOT_BODY, None)
+    for el in tree.xpath(f".//*[@{NOT_BODY}]"):
+        if el.getparent() is not None:
             el.drop_tree()
     for img in S.IMAGES(tree):
         src = image_src(img)
@@ -108,24 +110,51 @@ def _cleaned_copy(page: Page, element: HtmlElement, extra: list[HtmlElement]) ->
     return tree
 
 
+def _body_noise(page: Page, element: HtmlElement) -> list[HtmlElement]:
+    tagged = list(element.iterdescendants(*S.BODY_NOISE_TAGS))
+    if element.getroottree().getroot() is not page.root:
+        return tagged + S.BODY_NOISE.all(element)  # a tree of its own (trafilatura's output)
+    return tagged + page.below(S.BODY_NOISE, element)
+
+
+def _absolute_links(page: Page, tree: HtmlElement) -> None:
+    """``href``/``src`` made absolute (most WordPress links already are)."""
+    for el in tree.iter("a", "img", "source", "video", "audio", "iframe"):
+        for attr in ("href", "src"):
+            value = el.get(attr)
+            if value and not value.startswith(("http://", "https://")):
+                el.set(attr, page.absolute(value) or value)
+
+
 def blocks(el: HtmlElement) -> list[str]:
     """The text blocks below ``el`` in document order (see the module doc)."""
+    return _blocks(el, _with_blocks(el))
+
+
+def _with_blocks(el: HtmlElement) -> set[HtmlElement]:
+    """Block elements below ``el`` and every element holding one."""
+    found: set[HtmlElement] = set()
+    for block in el.iterdescendants(*BLOCK_TAGS):
+        for holder in (block, *block.iterancestors()):
+            if holder in found or holder is el:
+                break
+            found.add(holder)
+    return found
+
+
+def _blocks(el: HtmlElement, with_blocks: set[HtmlElement]) -> list[str]:
     out: list[str] = []
     run: list[str] = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and _is_block(child):
+        if child in with_blocks:
             _flush(run, out)
-            out.extend(blocks(child))
+            out.extend(_blocks(child, with_blocks))
             run = []
         elif isinstance(child.tag, str):
             run.append(child.text_content())
         run.append(child.tail or "")
     _flush(run, out)
     return out
-
-
-def _is_block(el: HtmlElement) -> bool:
-    return el.tag in BLOCK_TAGS or any(True for _ in el.iter(*BLOCK_TAGS))
 
 
 def _flush(run: list[str], out: list[str]) -> None:

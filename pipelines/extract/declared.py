@@ -75,7 +75,7 @@ def _date(
     value = (page.article_node or {}).get(key)
     candidates = [value if isinstance(value, str) else None, page.meta_first(*metas)]
     candidates += [
-        el.get("content") or el.get("datetime") for el in page.post_elements(micro(page.root))
+        el.get("content") or el.get("datetime") for el in page.post_elements(page.select(micro))
     ]
     candidates += [t.get("datetime") for t in page.post_elements(page.select(S.TIME))
                    if ("updated" in (t.get("class") or "")) == updated]  # fmt: skip
@@ -205,7 +205,7 @@ def next_post(page: Page) -> dict[str, Any] | None:
 
 def _adjacent(page: Page, rel: str, anchors: Any) -> dict[str, Any] | None:
     relation = "previous" if rel == "prev" else "next"
-    for a in anchors(page.root):
+    for a in page.select(anchors):
         if page.in_post(a):
             return nav_link(page, a, relation)
     for link in page.select(S.LINK_REL):
@@ -230,7 +230,7 @@ def comment_count(page: Page) -> int | None:
 
 
 def _micro(page: Page, selector: Any) -> str | None:
-    el = next(page.post_elements(selector(page.root)), None)
+    el = next(page.post_elements(page.select(selector)), None)
     return (el.get("content") or text_of(el)) if el is not None else None
 
 

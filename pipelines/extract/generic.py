@@ -66,10 +66,14 @@ def _around_headline(page: Page) -> tuple[str, str]:
 
 
 def body(page: Page) -> HtmlElement | None:
-    """The paragraph-dense element of the headline's article (see :func:`dense_body`),
-    else trafilatura's main content."""
-    dense = dense_body(page)
-    return dense if dense is not None else _trafilatura_body(page)
+    """On WordPress pages the paragraph-dense element of the headline's article
+    (see :func:`dense_body`), else trafilatura's main content.  Elsewhere
+    trafilatura is the better judge (news sites put teasers and ads between
+    paragraphs), so it is asked first there."""
+    first, second = (dense_body, _trafilatura_body) if page.is_wordpress else (
+        _trafilatura_body, dense_body)  # fmt: skip
+    found = first(page)
+    return found if found is not None else second(page)
 
 
 def dense_body(page: Page) -> HtmlElement | None:

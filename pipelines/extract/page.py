@@ -16,9 +16,11 @@ from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
+from lxml import etree
 from lxml.etree import ParserError
 
 from pipelines.extract import selectors as S
+from pipelines.extract.css import Index
 from pipelines.extract.dates import parse_date
 from pipelines.profile import SiteProfile
 
@@ -28,6 +30,11 @@ ARTICLE_TYPES = frozenset(
      "AnalysisNewsArticle", "OpinionNewsArticle", "SocialMediaPosting", "LiveBlogPosting"}
 )  # fmt: skip
 HtmlElement = lxml.html.HtmlElement
+WP_ASSETS = etree.XPath(
+    'boolean(//link[contains(@href, "/wp-content/") or contains(@href, "/wp-includes/")]'
+    ' | //script[contains(@src, "/wp-content/") or contains(@src, "/wp-includes/")]'
+    ' | //img[contains(@src, "/wp-content/")])'
+)
 # comments and processing instructions split text nodes (trafilatura parses the same way)
 PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
@@ -73,12 +80,20 @@ class Page:
         return parse_date(text, self.profile.timezone, self.now)
 
     @cached_property
-    def tokens(self) -> frozenset[str]:
-        """Every class and id on the page: selectors needing others are skipped."""
-        return frozenset(" ".join(self.root.xpath("//@class | //@id")).split())
+    def index(self) -> Index:
+        """The page's elements by tag, class and id, built in one pass."""
+        return Index(self.root)
 
     def select(self, selector: S.Selector) -> list[HtmlElement]:
-        return selector(self.root, self.tokens)
+        """The page's matches of ``selector``'s first alternative that matches."""
+        return selector.on_page(self.index)
+
+    def select_all(self, selector: S.Selector) -> list[HtmlElement]:
+        return selector.on_page(self.index, every=True)
+
+    def below(self, selector: S.Selector, scope: HtmlElement) -> list[HtmlElement]:
+        """The page's matches of every alternative inside ``scope`` (not ``scope`` itself)."""
+        return [el for el in self.select_all(selector) if _inside(el, scope)]
 
     @cached_property
     def body_classes(self) -> set[str]:
@@ -130,7 +145,7 @@ class Page:
 
     @cached_property
     def noise(self) -> set[HtmlElement]:
-        return set(S.NOISE.all(self.root, self.tokens))
+        return set(self.select_all(S.NOISE))
 
     def in_post(self, el: HtmlElement) -> bool:
         """False for elements inside comments, sidebars, widgets, related boxes, footers."""
@@ -142,7 +157,14 @@ class Page:
 
     @cached_property
     def h1(self) -> HtmlElement | None:
-        return next(self.post_elements(S.H1(self.root)), None)
+        return next(self.post_elements(self.select(S.H1)), None)
+
+    @cached_property
+    def is_wordpress(self) -> bool:
+        """WordPress's generator tag, or assets served from ``/wp-content/``/``/wp-includes/``."""
+        if (self.meta_first("generator") or "").startswith("WordPress"):
+            return True
+        return bool(WP_ASSETS(self.root))
 
     @cached_property
     def site_names(self) -> list[str]:
@@ -150,6 +172,10 @@ class Page:
         names += [n["name"] for n in self.jsonld if types_of(n) & {"WebSite", "Organization"}
                   and isinstance(n.get("name"), str)]  # fmt: skip
         return sorted({clean_text(n) for n in names if n.strip()}, key=len, reverse=True)
+
+
+def _inside(el: HtmlElement, scope: HtmlElement) -> bool:
+    return any(a is scope for a in el.iterancestors())
 
 
 def _typed_nodes(data: Any) -> Iterator[dict[str, Any]]:

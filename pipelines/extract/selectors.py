@@ -8,40 +8,45 @@ regions that never belong to a post (comments, sidebars, related boxes).
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-TOKEN = re.compile(r"[.#]([\w-]+)")
+from pipelines.extract.css import Index, parse
 
 
 class Selector:
-    """Alternatives tried in order.  ``tokens`` (the page's classes and ids) lets
-    alternatives that cannot match be skipped without scanning the tree."""
+    """Alternatives tried in order.  On a whole page, :meth:`on_page` answers from
+    the page's element index (:mod:`pipelines.extract.css`); on any element,
+    calling the selector runs lxml's compiled XPath below it."""
 
     def __init__(self, alternatives: tuple[str, ...]):
-        self.alternatives = [
-            (frozenset(TOKEN.findall(a)), CSSSelector(a, translator="html")) for a in alternatives
-        ]
+        self.alternatives = [(CSSSelector(a, translator="html"), parse(a)) for a in alternatives]
 
-    def __call__(self, el: HtmlElement, tokens: frozenset[str] | None = None) -> list[HtmlElement]:
-        """The matches of the first alternative that matches anything."""
-        for _, selector in self._present(tokens):
+    def __call__(self, el: HtmlElement) -> list[HtmlElement]:
+        """The matches below ``el`` of the first alternative that matches anything."""
+        for selector, _ in self.alternatives:
             found = selector(el)
             if found:
                 return found
         return []
 
-    def all(self, el: HtmlElement, tokens: frozenset[str] | None = None) -> list[HtmlElement]:
-        """The matches of every alternative (not in document order)."""
-        return [m for _, selector in self._present(tokens) for m in selector(el)]
+    def all(self, el: HtmlElement) -> list[HtmlElement]:
+        """The matches below ``el`` of every alternative (not in document order)."""
+        return [m for selector, _ in self.alternatives for m in selector(el)]
 
-    def _present(self, tokens: frozenset[str] | None) -> list[tuple[frozenset[str], CSSSelector]]:
-        if tokens is None:
-            return self.alternatives
-        return [(n, s) for n, s in self.alternatives if n <= tokens]
+    def on_page(self, index: Index, every: bool = False) -> list[HtmlElement]:
+        """Like calling it on the indexed root (``every``: like :meth:`all`)."""
+        found: list[HtmlElement] = []
+        for selector, matcher in self.alternatives:
+            matches = matcher.select(index) if matcher is not None else None
+            if matches is None:
+                matches = selector(index.root)
+            if matches and not every:
+                return matches
+            found += matches
+        return found
 
 
 def css(*alternatives: str) -> Selector:
@@ -240,19 +245,9 @@ NOISE = css(
     "#site-navigation",
 )
 #: Removed from a body before it is read: not the article's own words.
+BODY_NOISE_TAGS = ("script", "style", "noscript", "template", "form", "button", "input",
+                   "select", "textarea", "iframe", "nav", "aside")  # fmt: skip
 BODY_NOISE = css(
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "form",
-    "button",
-    "input",
-    "select",
-    "textarea",
-    "iframe",
-    "nav",
-    "aside",
     ".sharedaddy",
     ".sd-sharing-enabled",
     ".addtoany_share_save_container",

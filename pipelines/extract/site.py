@@ -28,7 +28,7 @@ INLINE = frozenset({"strong", "b", "em", "i", "span", "label"})
 
 def _selected(page: Page, field: str) -> list[HtmlElement]:
     for selector in page.profile.selector(field):
-        found = list(page.post_elements(S.compiled(selector)(page.root)))
+        found = list(page.post_elements(page.select(S.compiled(selector))))
         if found:
             return found
     return []
@@ -53,13 +53,16 @@ def _hits(page: Page) -> dict[str, list[HtmlElement]]:
 
 def _find_labels(page: Page) -> dict[str, list[HtmlElement]]:
     wanted = _label_index(page.profile)
+    by = _by_pattern(page.profile)
     found: dict[str, list[HtmlElement]] = {}
     body = page.root.find("body")
     for node in body.xpath(".//text()") if body is not None else []:
+        if len(node) > BYLINE_MAX * 2:
+            continue
         text = node.strip()
         if not text or len(text) > BYLINE_MAX:
             continue
-        role = wanted.get(text.casefold()) or _byline_role(text, _by(page))
+        role = wanted.get(text.casefold()) or ("by" if by.search(text) else None)
         if role:
             owner = node.getparent()
             parent = owner.getparent()
@@ -69,17 +72,11 @@ def _find_labels(page: Page) -> dict[str, list[HtmlElement]]:
     return found
 
 
-def _byline_role(text: str, by: set[str]) -> str | None:
-    """``by`` for "Von Anna", "Von" and "28. November 2018 | Von …" texts."""
-    for part in re.split(r"[|·•]", text.casefold()):
-        words = part.split()
-        if words and words[0] in by:
-            return "by"
-    return None
-
-
-def _by(page: Page) -> set[str]:
-    return {label.casefold() for label in page.profile.label("by")}
+@cache
+def _by_pattern(profile: Any) -> re.Pattern[str]:
+    """Matches "Von Anna", "Von" and "28. November 2018 | Von …" texts."""
+    labels = "|".join(re.escape(label) for label in profile.label("by")) or "(?!)"
+    return re.compile(rf"(?:^|[|·•])\s*(?:{labels})(?:\s|$)", re.IGNORECASE)
 
 
 @cache

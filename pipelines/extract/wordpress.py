@@ -32,7 +32,7 @@ def post_id(page: Page) -> int | None:
 
 
 def _first(page: Page, selector: Any) -> HtmlElement | None:
-    return next(page.post_elements(selector(page.root)), None)
+    return next(page.post_elements(page.select(selector)), None)
 
 
 def title(page: Page) -> str | None:

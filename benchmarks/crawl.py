@@ -1,0 +1,150 @@
+"""Crawl benchmarks on the replica: requests per re-crawl, throughput, memory, loading.
+
+``python -m benchmarks.crawl [--posts 2000] [--big 10000]`` prints markdown tables:
+
+1. requests a crawl makes on a ``--posts`` replica: the first full crawl, a
+   re-crawl of the unchanged blog, a re-crawl after edition 2 (3 new posts,
+   2 edited, 1 removed), and a weekly ``full=true`` crawl;
+2. a full crawl of a ``--big`` replica with politeness off: posts/s, CPU
+   seconds per post, peak memory, archive size and where the time went;
+3. loading that archive's ``posts.parquet`` with pandas and DuckDB.
+
+The replica runs in its own process, so the crawl's CPU and memory are its own.
+Each crawl is a real ``scrapy crawl`` subprocess; its stats come from
+``crawls.parquet`` and from ``benchmarks.crawl_once``'s JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+POLITENESS_OFF = [
+    "DOWNLOAD_DELAY=0",
+    "AUTOTHROTTLE_ENABLED=False",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+]
+
+
+@contextmanager
+def replica(posts: int, edition: int = 1) -> Iterator[str]:
+    """A replica server process; yields its base URL."""
+    command = [sys.executable, "-m", "tests.replica", "--port", "0", "--posts", str(posts)]
+    command += ["--edition", str(edition)]
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    try:
+        yield process.stdout.readline().strip()
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def crawl(archive: Path, base_url: str, *args: str) -> dict[str, float]:
+    """One crawl in a subprocess (``benchmarks.crawl_once``); its stats and resources."""
+    command = [sys.executable, "-m", "benchmarks.crawl_once", str(archive), base_url, *args]
+    for setting in POLITENESS_OFF:
+        command += ["-s", setting]
+    started = time.perf_counter()
+    output = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True)
+    result: dict[str, float] = json.loads(output.stdout.strip().splitlines()[-1])
+    result["wall_seconds"] = time.perf_counter() - started
+    return result
+
+
+def request_table(posts: int) -> list[str]:
+    rows = ["| crawl | requests | post pages fetched | new versions | seconds |", "|---|---|---|---|---|"]
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp)
+        with replica(posts) as url:
+            for name in ("first crawl (full)", "unchanged blog"):
+                rows.append(_request_row(name, crawl(archive, url)))
+        with replica(posts, edition=2) as url:
+            rows.append(_request_row("3 new, 2 edited, 1 removed", crawl(archive, url)))
+            rows.append(_request_row("weekly full=true", crawl(archive, url, "-a", "full=true")))
+    return rows
+
+
+def _request_row(name: str, stats: dict[str, float]) -> str:
+    return (
+        f"| {name} | {stats['requests']:.0f} | {stats['posts_fetched']:.0f} "
+        f"| {stats['rows_written']:.0f} | {stats['wall_seconds']:.1f} |"
+    )
+
+
+def throughput_table(posts: int) -> tuple[list[str], Path, tempfile.TemporaryDirectory[str]]:
+    tmp = tempfile.TemporaryDirectory()
+    archive = Path(tmp.name)
+    with replica(posts) as url:
+        stats = crawl(archive, url)
+    size = sum(p.stat().st_size for p in (archive / "materna").rglob("*") if p.is_file())
+    warc = sum(p.stat().st_size for p in (archive / "materna" / "warc").glob("*"))
+    fetched = stats["posts_fetched"]
+    crawl_s = stats["crawl_seconds"]
+    other = crawl_s - stats["extract_seconds"] - stats["archive_seconds"]
+    rows = [
+        "| measure | value |",
+        "|---|---|",
+        f"| posts archived | {fetched:.0f} |",
+        f"| crawl time (s) | {crawl_s:.1f} |",
+        f"| posts per second | {fetched / crawl_s:.1f} |",
+        f"| CPU seconds per post (crawl process) | {stats['cpu_seconds'] / fetched * 1000:.2f} ms |",
+        f"| peak memory (max RSS of the crawl) | {stats['max_rss_mb']:.0f} MB |",
+        f"| archive on disk (all) | {size / 2**20:.1f} MB |",
+        f"| of which WARC | {warc / 2**20:.1f} MB |",
+        f"| time in extraction | {stats['extract_seconds']:.1f} s ({stats['extract_seconds'] / crawl_s:.0%}) |",
+        f"| time in archive writing | {stats['archive_seconds']:.1f} s ({stats['archive_seconds'] / crawl_s:.0%}) |",
+        f"| time in fetching, discovery and Scrapy | {other:.1f} s ({other / crawl_s:.0%}) |",
+    ]
+    return rows, archive, tmp
+
+
+def loading_table(archive: Path, repeat: int = 5) -> list[str]:
+    import duckdb
+    import pandas as pd
+
+    path = archive / "materna" / "posts.parquet"
+    timings = {
+        "pandas.read_parquet": lambda: pd.read_parquet(path),
+        "duckdb COUNT + GROUP BY month": lambda: duckdb.sql(
+            f"SELECT date_trunc('month', published_at) m, count(*) FROM '{path}' GROUP BY m"
+        ).fetchall(),
+        "duckdb full table to pandas": lambda: duckdb.sql(f"SELECT * FROM '{path}'").df(),
+    }
+    rows = ["| load | median ms |", "|---|---|"]
+    for name, load in timings.items():
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            load()
+            samples.append((time.perf_counter() - started) * 1000)
+        rows.append(f"| {name} | {statistics.median(samples):.0f} |")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=2000)
+    parser.add_argument("--big", type=int, default=10000)
+    args = parser.parse_args()
+    print(f"## Requests per crawl ({args.posts}-post replica)\n")
+    print("\n".join(request_table(args.posts)))
+    rows, archive, tmp = throughput_table(args.big)
+    with tmp:
+        print(f"\n## Full crawl of a {args.big}-post replica, politeness off\n")
+        print("\n".join(rows))
+        print(f"\n## Loading posts.parquet ({args.big} posts)\n")
+        print("\n".join(loading_table(archive)))
+
+
+if __name__ == "__main__":
+    main()

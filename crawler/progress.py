@@ -1,0 +1,133 @@
+"""Progress of a running crawl: found / fetched / archived, rate and time left.
+
+A Scrapy extension.  Every ``PROGRESS_INTERVAL`` seconds (default 10; 0 turns
+it off) it reads the crawl's stats and reports one line::
+
+    progress: 120 found, 80 fetched, 75 archived, 12.0 posts/min, ~3 min left
+
+On a terminal (stderr is a TTY) the line is redrawn in place with ``\\r``;
+otherwise (cron, a log file) it is logged at INFO through this module's
+logger.  Both come from :func:`progress_line`.
+
+found is ``scheduler/enqueued`` (every distinct URL the crawl decided to
+fetch), fetched is ``response_received_count``, archived is the sum of
+``archive/posts_{new,changed,unchanged}``.  Time left is the not-yet-fetched
+URLs at the fetch rate so far.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import create_looping_call
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+ARCHIVED_KINDS = ("new", "changed", "unchanged")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The numbers one progress report shows; ``elapsed`` in seconds."""
+
+    found: int
+    fetched: int
+    archived: int
+    elapsed: float
+
+    @classmethod
+    def of(cls, stats: Mapping[str, Any], elapsed: float) -> Snapshot:
+        archived = sum(int(stats.get(f"archive/posts_{kind}", 0)) for kind in ARCHIVED_KINDS)
+        return cls(
+            found=int(stats.get("scheduler/enqueued", 0)),
+            fetched=int(stats.get("response_received_count", 0)),
+            archived=archived,
+            elapsed=elapsed,
+        )
+
+    @property
+    def posts_per_minute(self) -> float:
+        return self.archived * 60 / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def seconds_left(self) -> float | None:
+        """Unfetched URLs at the fetch rate so far; None before anything was fetched."""
+        if self.fetched == 0 or self.elapsed <= 0:
+            return None
+        return max(self.found - self.fetched, 0) * self.elapsed / self.fetched
+
+
+def progress_line(stats: Mapping[str, Any], elapsed: float) -> str:
+    """``"120 found, 80 fetched, 75 archived, 12.0 posts/min, ~3 min left"``."""
+    snap = Snapshot.of(stats, elapsed)
+    return (
+        f"{snap.found} found, {snap.fetched} fetched, {snap.archived} archived, "
+        f"{snap.posts_per_minute:.1f} posts/min, {_time_left(snap.seconds_left)}"
+    )
+
+
+def _time_left(seconds: float | None) -> str:
+    if seconds is None:
+        return "time left unknown"
+    if seconds < 60:
+        return f"~{seconds:.0f} s left"
+    return f"~{seconds / 60:.0f} min left"
+
+
+class Progress:
+    """The extension; see the module docstring."""
+
+    def __init__(self, crawler: Crawler, interval: float, stream: TextIO) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.stream = stream
+        self.started = time.monotonic()
+        self.task: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Progress:
+        interval = crawler.settings.getfloat("PROGRESS_INTERVAL", 10.0)
+        if interval <= 0:
+            raise NotConfigured("PROGRESS_INTERVAL is 0")
+        progress = cls(crawler, interval, sys.stderr)
+        crawler.signals.connect(progress.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(progress.spider_closed, signal=signals.spider_closed)
+        return progress
+
+    @property
+    def redraws(self) -> bool:
+        """One line redrawn in place on a terminal; log lines anywhere else."""
+        return bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.started = time.monotonic()
+        self.task = create_looping_call(self.report)
+        self.task.start(self.interval, now=False)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+        if self.redraws:
+            self.report()
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def report(self) -> None:
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        line = progress_line(stats, time.monotonic() - self.started)
+        if self.redraws:
+            self.stream.write(f"\rprogress: {line}\x1b[K")
+            self.stream.flush()
+        else:
+            logger.info("progress: %s", line)
