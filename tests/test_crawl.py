@@ -74,10 +74,14 @@ def test_every_post_is_found_with_discovery_sources_off(
 
 
 def _tree_digest(root: Path) -> dict[str, str]:
+    """Every archived file's hash; the lock, the crawl log (which records failed
+    runs too) and the HTTP cache of discovery documents are not archive data."""
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != ".lock" and p.name != "crawls.parquet"
+        if p.is_file()
+        and p.name not in (".lock", "crawls.parquet")
+        and "httpcache" not in p.parts
     }
 
 
