@@ -1,0 +1,77 @@
+"""The README is the user's manual: its examples run as printed, its facts hold."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines.schema import COLUMNS
+from tests.support.crawl import REPO, run_crawl
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def replica_archive(replica_module, tmp_path_factory) -> Path:
+    """A folder holding ``data/materna`` from a real crawl of the replica."""
+    root = tmp_path_factory.mktemp("readme")
+    server = replica_module("classic")
+    result = run_crawl(root / "data", base_url=server.base_url)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_every_python_example_runs_as_printed(replica_archive: Path) -> None:
+    blocks = _blocks("python")
+    assert len(blocks) >= 5
+    namespace: dict[str, object] = {}
+    output = io.StringIO()
+    cwd = Path.cwd()
+    os.chdir(replica_archive)
+    try:
+        with contextlib.redirect_stdout(output):
+            for block in blocks:
+                exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
+    finally:
+        os.chdir(cwd)
+    printed = output.getvalue()
+    assert "Dortmund: Eine Region digitalisiert sich" in printed or "Digitalisierung" in printed
+    assert "warc" not in printed.lower() or "http" in printed
+
+
+def test_the_schema_table_is_the_schema() -> None:
+    rows = re.findall(r"^\| `(\w+)` \| `([^`]+)` \| (yes|no) \|", README, flags=re.MULTILINE)
+    assert rows == [(c.name, str(c.type), "yes" if c.nullable else "no") for c in COLUMNS]
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    test_command = next(b for b in _blocks("sh") if "pytest" in b).strip()
+    assert test_command in (REPO / ".ci" / "run").read_text()
+
+
+def test_the_quick_start_crawls_the_replica_and_describes_the_archive(tmp_path: Path) -> None:
+    quick_start = _blocks("sh")[0].strip()
+    assert quick_start.endswith("-m tests.demo")
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.demo", str(tmp_path / "data")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"archived 4\d posts by \d+ authors, published 20\d\d-\d\d-\d\d to", result.stdout)
+    assert "top tags: " in result.stdout
+    assert str(tmp_path / "data" / "materna" / "posts.parquet") in result.stdout
