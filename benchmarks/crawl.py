@@ -62,12 +62,17 @@ def crawl(archive: Path, base_url: str, *args: str) -> dict[str, float]:
 
 
 def request_table(posts: int) -> list[str]:
-    rows = ["| crawl | requests | post pages fetched | new versions | seconds |", "|---|---|---|---|---|"]
+    rows = [
+        "| crawl | requests | post pages fetched | new versions | seconds |",
+        "|---|---|---|---|---|",
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         archive = Path(tmp)
         with replica(posts) as url:
-            for name in ("first crawl (full)", "unchanged blog"):
-                rows.append(_request_row(name, crawl(archive, url)))
+            rows += [
+                _request_row(name, crawl(archive, url))
+                for name in ("first crawl (full)", "unchanged blog")
+            ]
         with replica(posts, edition=2) as url:
             rows.append(_request_row("3 new, 2 edited, 1 removed", crawl(archive, url)))
             rows.append(_request_row("weekly full=true", crawl(archive, url, "-a", "full=true")))
@@ -97,15 +102,19 @@ def throughput_table(posts: int) -> tuple[list[str], Path, tempfile.TemporaryDir
         f"| posts archived | {fetched:.0f} |",
         f"| crawl time (s) | {crawl_s:.1f} |",
         f"| posts per second | {fetched / crawl_s:.1f} |",
-        f"| CPU seconds per post (crawl process) | {stats['cpu_seconds'] / fetched * 1000:.2f} ms |",
+        f"| CPU time per post (crawl process) | {stats['cpu_seconds'] / fetched * 1000:.1f} ms |",
         f"| peak memory (max RSS of the crawl) | {stats['max_rss_mb']:.0f} MB |",
         f"| archive on disk (all) | {size / 2**20:.1f} MB |",
         f"| of which WARC | {warc / 2**20:.1f} MB |",
-        f"| time in extraction | {stats['extract_seconds']:.1f} s ({stats['extract_seconds'] / crawl_s:.0%}) |",
-        f"| time in archive writing | {stats['archive_seconds']:.1f} s ({stats['archive_seconds'] / crawl_s:.0%}) |",
-        f"| time in fetching, discovery and Scrapy | {other:.1f} s ({other / crawl_s:.0%}) |",
+        _share_row("time in extraction", stats["extract_seconds"], crawl_s),
+        _share_row("time in archive writing", stats["archive_seconds"], crawl_s),
+        _share_row("time in fetching, discovery and Scrapy", other, crawl_s),
     ]
     return rows, archive, tmp
+
+
+def _share_row(name: str, seconds: float, total: float) -> str:
+    return f"| {name} | {seconds:.1f} s ({seconds / total:.0%}) |"
 
 
 def loading_table(archive: Path, repeat: int = 5) -> list[str]:

@@ -1,1 +1,4 @@
-"""The Scrapy project: settings, spiders and commands. It finds and fetches pages; it knows nothing about fields."""
+"""The Scrapy project: settings, spiders and commands.
+
+It finds and fetches pages; it knows nothing about fields.
+"""

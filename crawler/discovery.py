@@ -110,7 +110,9 @@ def parse_rest_posts(body: bytes, base: str) -> list[Found]:
         return []
     if not isinstance(data, list):
         return []
-    return [_rest_found(entry, base) for entry in data if isinstance(entry, dict) and entry.get("link")]
+    return [
+        _rest_found(entry, base) for entry in data if isinstance(entry, dict) and entry.get("link")
+    ]
 
 
 def _rest_found(entry: dict[str, Any], base: str) -> Found:
@@ -133,7 +135,9 @@ def parse_rest_users(body: bytes, base: str) -> dict[str, str]:
     return {
         normalise_url(str(user["link"]), base): str(user["description"]).strip()
         for user in data
-        if isinstance(user, dict) and user.get("link") and str(user.get("description") or "").strip()
+        if isinstance(user, dict)
+        and user.get("link")
+        and str(user.get("description") or "").strip()
     }
 
 

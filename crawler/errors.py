@@ -9,4 +9,3 @@ class UserFacingError(Exception):
 
 class BadSpiderArgument(UserFacingError, ValueError):
     """A ``-a`` option the spider cannot work with."""
-

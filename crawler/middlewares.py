@@ -31,6 +31,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.utils.asyncio import sleep
 
+from crawler.urls import same_host
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
@@ -38,8 +40,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_STATUSES = (429, 503)
+#: The download delay a slot without one gets while a Retry-After holds it.
+HOLD_DELAY_S = 0.001
 _T = TypeVar("_T")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def backoff_delay(retry: int, base: float, cap: float, rng: random.Random) -> float:
@@ -106,8 +109,8 @@ class RetryAfterMiddleware:
         return cls(crawler)
 
     async def process_request(self, request: Request) -> None:
-        wait = self.paused_until.get(_host(request.url), 0.0) - time.monotonic()
-        if wait > 0:
+        # Loop: another Retry-After may extend the pause while this request sleeps.
+        while (wait := self.paused_until.get(_host(request.url), 0.0) - time.monotonic()) > 0:
             await sleep(wait)
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -128,12 +131,14 @@ class RetryAfterMiddleware:
 
     def _hold_slot(self, request: Request, until: float) -> None:
         """Requests already queued in the host's download slot passed
-        :meth:`process_request` before the pause; with a download delay the slot
-        sends its next one ``delay`` after ``lastseen``, so moving that on holds them."""
+        :meth:`process_request` before the pause.  A slot with a download delay
+        sends its next request ``delay`` after ``lastseen``, so moving ``lastseen``
+        on holds them; a slot without one gets a negligible delay for that."""
         engine = self.crawler.engine
         slots = engine.downloader.slots if engine is not None else {}
         slot = slots.get(request.meta.get("download_slot", ""))
         if slot is not None:
+            slot.delay = slot.delay or HOLD_DELAY_S
             slot.lastseen = max(slot.lastseen, until)
 
 
@@ -156,25 +161,6 @@ class SameHostMiddleware:
         raise IgnoreRequest(f"off-site request refused: {request.url}")
 
 
-def same_host(url: str, base_url: str) -> bool:
-    """True when ``url`` is on ``base_url``'s host and port (http and https on their
-    default ports count as the same place, so an upgrade to https is allowed)."""
-    target, base = urlsplit(url), urlsplit(base_url)
-    if (target.hostname or "").lower() != (base.hostname or "").lower():
-        return False
-    return _port(target.scheme, target.port) == _port(base.scheme, base.port) or (
-        target.port is None and base.port is None
-    )
-
-
-def _port(scheme: str, port: int | None) -> int | None:
-    return port or _DEFAULT_PORTS.get(scheme)
-
-
-def _host(url: str) -> str:
-    return urlsplit(url).netloc.lower()
-
-
 class SizeLimitMiddleware(HttpCompressionMiddleware):
     """HttpCompressionMiddleware that counts what DOWNLOAD_MAXSIZE drops."""
 
@@ -194,3 +180,7 @@ class SizeLimitMiddleware(HttpCompressionMiddleware):
     def _count(self) -> None:
         if self.stats is not None:
             self.stats.inc_value("crawl/skipped/too_large")
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()

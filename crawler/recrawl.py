@@ -59,6 +59,12 @@ class RecrawlPlan:
         seen = set(listed)
         return sorted(url for url, post in self.known.items() if not post.gone and url not in seen)
 
+    def canaries(self, count: int, exclude: Iterable[str] = ()) -> list[str]:
+        """The ``count`` most recently changed archived posts still served."""
+        skip = set(exclude)
+        live = [(p.modified_at or p.fetched_at, url) for url, p in self.known.items() if not p.gone]
+        return [url for _, url in sorted(live, reverse=True) if url not in skip][:count]
+
     def rest_modified_after(self) -> str | None:
         """The REST API's ``modified_after`` for an incremental crawl, else None."""
         if not self.incremental:

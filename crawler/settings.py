@@ -64,6 +64,8 @@ HEALTH_COVERAGE_FLOORS = {
 HEALTH_MAX_COVERAGE_DROP = 0.25
 HEALTH_MAX_ERROR_RATE = 0.1
 HEALTH_MIN_SAMPLE = 5
+# Archived posts an incremental crawl fetches again, so a theme change is noticed nightly.
+HEALTH_CANARY_POSTS = 3
 
 # Conditional requests (ETag / Last-Modified) for sitemaps, feed, API and listings.
 HTTPCACHE_ENABLED = True

@@ -60,16 +60,26 @@ def _with_trailing_slash(path: str) -> str:
     return path if "." in last else path + "/"
 
 
-def is_within(url: str, base_url: str) -> bool:
-    """True when ``url`` is on ``base_url``'s host and under its path prefix."""
+def same_host(url: str, base_url: str) -> bool:
+    """True when ``url`` is on ``base_url``'s host and port (http and https on their
+    default ports count as the same place, so an upgrade to https is allowed)."""
     target, base = urlsplit(url), urlsplit(base_url)
     if (target.hostname or "").lower() != (base.hostname or "").lower():
         return False
-    if (target.port or _DEFAULT_PORTS.get(target.scheme)) != (
-        base.port or _DEFAULT_PORTS.get(base.scheme)
-    ):
-        return False
-    return (target.path or "/").startswith(base.path or "/")
+    return _port(target.scheme, target.port) == _port(base.scheme, base.port) or (
+        target.port is None and base.port is None
+    )
+
+
+def _port(scheme: str, port: int | None) -> int | None:
+    return port or _DEFAULT_PORTS.get(scheme)
+
+
+def is_within(url: str, base_url: str) -> bool:
+    """True when ``url`` is on ``base_url``'s host and under its path prefix."""
+    return same_host(url, base_url) and (urlsplit(url).path or "/").startswith(
+        urlsplit(base_url).path or "/"
+    )
 
 
 def site_root(base_url: str) -> str:

@@ -32,7 +32,7 @@ class ExtractionPipeline:
             item.kind = "gone"
             return item
         started = time.perf_counter()
-        html = item.body.decode(item.encoding or "utf-8", errors="replace")
+        html = decode_page(item.body, item.encoding)
         profile = getattr(self.crawler.spider, "profile", None)
         result = extract(html, item.url, profile=profile, now=item.fetched_at)
         assert self.crawler.stats is not None
@@ -63,3 +63,15 @@ def _apply_hints(post: dict[str, Any], hints: dict[str, Any]) -> None:
     if post.get("post_id") is None and isinstance(hints.get("post_id"), int):
         post["post_id"] = hints["post_id"]
         post.setdefault("field_sources", {})["post_id"] = "declared"
+
+
+def decode_page(body: bytes, encoding: str | None) -> str:
+    """The page's text; Latin-1/cp1252 bytes mislabelled as UTF-8 are read as cp1252
+    (the declared encoding is trusted only while it decodes cleanly)."""
+    text = body.decode(encoding or "utf-8", errors="replace")
+    if "\ufffd" not in text:
+        return text
+    try:
+        return body.decode("cp1252")
+    except UnicodeDecodeError:
+        return text

@@ -149,8 +149,19 @@ def summarise(stats: Mapping[str, Any], found: Mapping[str, float]) -> str:
         f"{stats.get('site', 'crawl')} {stats.get('crawl_id', '')}: "
         f"{int(stats.get('extract/posts', 0))} posts fetched; {counts}; "
         f"{int(stats.get('downloader/request_count', 0))} requests, "
-        f"{error_count(stats)} errors; coverage: {cover}."
+        f"{error_count(stats)} errors{_skipped(stats)}; coverage: {cover}."
     )
+
+
+def _skipped(stats: Mapping[str, Any]) -> str:
+    """Responses left out on purpose, e.g. ``, skipped 1 too large, 2 not HTML``."""
+    kinds = {"too_large": "too large", "not_html": "not HTML", "offsite": "off-site"}
+    parts = [
+        f"{int(stats[f'crawl/skipped/{key}'])} {words}"
+        for key, words in kinds.items()
+        if stats.get(f"crawl/skipped/{key}")
+    ]
+    return f", skipped {', '.join(parts)}" if parts else ""
 
 
 def _archive_count(stats: Mapping[str, Any], kind: str) -> int:

@@ -25,8 +25,10 @@ def describe(posts_path: Path) -> str:
     top = ", ".join(f"{tag} ({n})" for tag, n in tags.most_common(5))
     return "\n".join(
         [
-            f"archived {len(rows)} posts by {len(authors)} authors,"
-            f" published {dates[0]:%Y-%m-%d} to {dates[-1]:%Y-%m-%d}",
+            (
+                f"archived {len(rows)} posts by {len(authors)} authors,"
+                f" published {dates[0]:%Y-%m-%d} to {dates[-1]:%Y-%m-%d}"
+            ),
             f"top tags: {top}",
             f"archive: {posts_path.resolve()}",
         ]

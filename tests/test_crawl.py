@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.replica import ReplicaConfig, expected_non_posts, expected_posts
+from tests.replica import expected_non_posts, expected_posts
 from tests.support.crawl import read_posts, run_crawl
 from tests.support.truth import mismatches
 
@@ -57,7 +57,9 @@ def test_wordpress_spider_gets_every_field_right_on_every_theme(
     replica, tmp_path: Path, theme: str
 ) -> None:
     server = replica(theme)
-    result = run_crawl(tmp_path, "-a", f"site={theme}", spider="wordpress", base_url=server.base_url)
+    result = run_crawl(
+        tmp_path, "-a", f"site={theme}", spider="wordpress", base_url=server.base_url
+    )
     assert result.returncode == 0, result.stderr
     expected = expected_posts(server.base_url, server.config)
     assert mismatches(read_posts(tmp_path, site=theme), expected) == []
@@ -79,19 +81,17 @@ def _tree_digest(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
-        and p.name not in (".lock", "crawls.parquet")
-        and "httpcache" not in p.parts
+        if p.is_file() and p.name not in (".lock", "crawls.parquet") and "httpcache" not in p.parts
     }
 
 
 @pytest.fixture(scope="module")
-def archived(replica_module, tmp_path_factory) -> Iterator[Path]:
+def archived(replica_module, tmp_path_factory) -> Path:
     """An archive from one good crawl, to prove failed runs leave it untouched."""
     root = tmp_path_factory.mktemp("archive")
     server = replica_module("classic")
     assert run_crawl(root, base_url=server.base_url).returncode == 0
-    yield root
+    return root
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +135,11 @@ def test_a_site_that_is_no_blog_fails_and_leaves_the_archive_alone(
     before = _tree_digest(archived)
     result = run_crawl(archived, base_url=not_a_blog)
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1].startswith(f"error: no blog posts found at {not_a_blog}")
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"error: no blog posts found at {not_a_blog}")
+    )
     assert _tree_digest(archived) == before
 
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from scrapy.settings import Settings
 
-from pipelines.health import HealthPolicy, assess, coverage
 from crawler import settings as project_settings
+from pipelines.health import HealthPolicy, assess, coverage
 
 POLICY = HealthPolicy.from_settings(Settings(vars(project_settings)))
 BASE = "https://blog.example.de/"
@@ -17,6 +17,7 @@ BASE = "https://blog.example.de/"
 def _stats(posts: int = 20, errors: int = 0, requests: int = 100, **present: int) -> dict[str, Any]:
     stats: dict[str, Any] = {
         "extract/posts": posts,
+        "archive/posts_new": posts,
         "downloader/request_count": requests,
         "log_count/ERROR": errors,
     }
@@ -78,6 +79,13 @@ def test_a_drop_against_the_last_crawl_is_unhealthy_even_above_the_floor() -> No
 def test_small_crawls_only_fail_when_a_field_is_missing_everywhere() -> None:
     assert assess(_stats(posts=2, tags=1), POLICY, BASE).healthy
     assert not assess(_stats(posts=2, body_text=0), POLICY, BASE).healthy
+
+
+def test_an_unchanged_blog_is_healthy_though_nothing_was_fetched() -> None:
+    stats = {"downloader/request_count": 10, "discovery/unchanged": 45}
+    verdict = assess(stats, POLICY, BASE)
+    assert verdict.healthy
+    assert "45 unchanged" in verdict.summary
 
 
 def test_coverage_is_a_share_of_fetched_posts() -> None:

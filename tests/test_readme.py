@@ -72,6 +72,8 @@ def test_the_quick_start_crawls_the_replica_and_describes_the_archive(tmp_path: 
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert re.search(r"archived 4\d posts by \d+ authors, published 20\d\d-\d\d-\d\d to", result.stdout)
+    assert re.search(
+        r"archived 4\d posts by \d+ authors, published 20\d\d-\d\d-\d\d to", result.stdout
+    )
     assert "top tags: " in result.stdout
     assert str(tmp_path / "data" / "materna" / "posts.parquet") in result.stdout

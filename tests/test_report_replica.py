@@ -71,5 +71,6 @@ def test_replica_report_numbers_match_the_archive(opened: dict[str, Any], site_d
     assert shown == months.value_counts().to_dict()
     tags = posts.explode("tags")["tags"].dropna().value_counts()
     shown_tags = [(tag, int(n)) for tag, n in opened["page"].evaluate(ROWS_JS, "top-tags")]
-    assert shown_tags and all(tags[tag] == n for tag, n in shown_tags)
+    assert shown_tags
+    assert all(tags[tag] == n for tag, n in shown_tags)
     assert [n for _, n in shown_tags] == list(tags.iloc[: len(shown_tags)])

@@ -1,1 +1,1 @@
-"""Project commands: `scrapy crawl` with health and one-line errors, `report`, `rebuild`, `reextract`."""
+"""Project commands: ``crawl`` (health, one-line errors), ``report``, ``rebuild``, ``reextract``."""

@@ -72,7 +72,9 @@ class Command(ScrapyCrawlCommand):
             self._fail(str(error).strip("'\""), EXIT_BAD_INPUT)
             return
         try:
-            self._check_not_locked(opts.spargs.get("site") or getattr(spidercls, "default_site", None))
+            self._check_not_locked(
+                opts.spargs.get("site") or getattr(spidercls, "default_site", None)
+            )
         except ArchiveLocked as error:
             self._fail(str(error), 1)
             return

@@ -66,7 +66,8 @@ class WordPressSpider(Spider):
         self.crawl_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         self.plan = RecrawlPlan(known={}, full=True)
         self.author_bios: dict[str, str] = {}
-        self.seen: set[str] = set()
+        self.seen: set[str] = {self.base_url}
+        self._requested: set[str] = {self.base_url}
         self.indexed: set[str] = set()
         self.index_failed = False
         self._yielded: set[str] = set()
@@ -74,12 +75,14 @@ class WordPressSpider(Spider):
         self._index_hits = 0
         self._unchanged: set[str] = set()
         self._idle_done = False
+        self.canaries = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WordPressSpider:
         spider: WordPressSpider = super().from_crawler(crawler, *args, **kwargs)
         site_dir = Path(crawler.settings.get("ARCHIVE_DIR", "data")) / spider.site
         spider.plan = RecrawlPlan(known_posts(site_dir), spider.full)
+        spider.canaries = crawler.settings.getint("HEALTH_CANARY_POSTS", 3)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
@@ -198,25 +201,40 @@ class WordPressSpider(Spider):
 
     def _candidates(self, found: list[discovery.Found], source: str) -> Iterator[Request]:
         for item in found:
-            if not self._on_site(item.url) or discovery.link_role(item.url) == "skip":
+            if item.url in self._requested or not self._on_site(item.url):
+                continue
+            if discovery.link_role(item.url) == "skip":
                 continue
             self.seen.add(item.url)
             self._index_hits += 1
             self._count(f"discovery/{source}/urls")
-            if self.plan.wants(item.url, item.hints.get("lastmod")):
+            wanted = self.plan.wants(item.url, item.hints.get("lastmod"))
+            self._note_unchanged(item.url, not wanted)
+            if wanted:
                 yield self._page_request(item.url, source, hints=item.hints)
-            elif item.url not in self._unchanged:
-                self._unchanged.add(item.url)
-                self._count("discovery/unchanged")
+
+    def _note_unchanged(self, url: str, unchanged: bool) -> None:
+        """Keep ``discovery/unchanged``: archived posts an index showed unchanged and
+        this crawl did not fetch (a later source or a canary may still fetch them)."""
+        if unchanged:
+            self._unchanged.add(url)
+        else:
+            self._unchanged.discard(url)
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("discovery/unchanged", len(self._unchanged))
 
     # Pages ----------------------------------------------------------------
 
     def _page_request(self, url: str, source: str, priority: int = 0, **meta: Any) -> Request:
         cached = source == "listing"
+        # The spider asks for each URL once (``_requested``); dont_filter lets an
+        # old slug's redirect reach a post fetched already, so its alias is recorded.
+        self._requested.add(url)
         return Request(
             url,
             callback=self.parse_page,
             priority=priority,
+            dont_filter=True,
             headers=REVALIDATE if cached else None,
             meta={
                 "source": source,
@@ -235,7 +253,8 @@ class WordPressSpider(Spider):
         if not isinstance(response, TextResponse) or not _is_html(response):
             self._count("crawl/skipped/not_html")
             return
-        if url not in self._yielded:
+        redirected = bool(response.meta.get("redirect_urls"))
+        if url not in self._yielded or redirected:
             self._yielded.add(url)
             yield self._page(response, url)
         if not self.plan.incremental:
@@ -295,7 +314,7 @@ class WordPressSpider(Spider):
         if self._idle_done:
             return
         self._idle_done = True
-        requests = list(self._fallback_listing()) + list(self._rechecks())
+        requests = [*self._fallback_listing(), *self._rechecks(), *self._canary_requests()]
         assert self.crawler.engine is not None
         for request in requests:
             self.crawler.engine.crawl(request)
@@ -315,12 +334,22 @@ class WordPressSpider(Spider):
             self._count("discovery/rechecked")
             yield self._page_request(url, "recheck")
 
+    def _canary_requests(self) -> Iterator[Request]:
+        """An incremental crawl may fetch no post at all; a few archived posts are
+        fetched again so that a theme change shows in the coverage every night."""
+        if not self.plan.incremental:
+            return
+        for url in self.plan.canaries(self.canaries, exclude=self._yielded):
+            self._count("discovery/canary")
+            self._note_unchanged(url, False)
+            yield self._page_request(url, "canary")
+
     def _on_site(self, url: str) -> bool:
         return is_within(url, self.base_url)
 
-    def _count(self, key: str) -> None:
+    def _count(self, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(key)
+        self.crawler.stats.inc_value(key, count)
 
 
 def _check_base_url(url: str) -> None:

@@ -88,7 +88,7 @@ _TABLE = """\
 2025-09-09 09:00 | OZG 2.0: Was die Novelle für Kommunen bedeutet | egov | michael-kraemer | e-government | ozg verwaltungsdigitalisierung | new2
 2025-10-14 10:30 | KI-Agenten im Kundenservice: Erste Erfahrungen aus der Praxis | ki | julia-hoffmann | kundenservice kuenstliche-intelligenz | ki chatbot | new2
 2025-11-18 08:45 | Sicher in die Cloud: Ein Leitfaden für Behörden | cloud | sabine-oezdemir thomas-becker | cloud it-sicherheit | multi-cloud datenschutz | new2
-"""  # noqa: E501
+"""
 
 
 def _parse(table: str) -> tuple[Spec, ...]:

@@ -16,8 +16,8 @@ class ReplicaConfig:
     theme: one of :data:`THEMES`.  prefix: URL path the blog lives under
     (``/`` or ``/blog/``); None means the theme's default.  edition: 1, or 2 for
     the blog after an update (3 new posts, 2 edited, 1 removed).  n_posts: serve
-    exactly this many posts (hand-written plus synthetic); None for the
-    hand-written ones only.  sources_off: names from :data:`SOURCES` to switch
+    this many posts in edition 1 (hand-written plus synthetic; edition 2 then
+    has two more); None for the hand-written ones only.  sources_off: names from :data:`SOURCES` to switch
     off.  faults: names handled by ``tests/replica/faults.py`` (see
     :func:`tests.replica.server.fault_response`).
     """

@@ -72,9 +72,11 @@ class Site:
     def __init__(self, edition: int, n_posts: int | None) -> None:
         posts = base_posts(edition)
         if n_posts is not None:
-            if n_posts < len(posts):
-                raise ValueError(f"n_posts must be at least {len(posts)}")
-            posts += synthetic_posts(n_posts - len(posts))
+            # Sized by edition 1, so that edition 2 changes only its own six posts.
+            first_edition = len(base_posts(1))
+            if n_posts < first_edition:
+                raise ValueError(f"n_posts must be at least {first_edition}")
+            posts += synthetic_posts(n_posts - first_edition)
         self.edition = edition
         self.posts: list[Post] = sorted(posts, key=lambda p: (p.published, p.post_id))[::-1]
         self.index = {p.post_id: i for i, p in enumerate(self.posts)}
