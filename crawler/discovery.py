@@ -38,6 +38,9 @@ _NON_POST_SITEMAP = re.compile(
     r"post_tag-sitemap|tag-sitemap|author-sitemap|attachment-sitemap)",
     re.IGNORECASE,
 )
+#: ``<a href>`` and head ``<link rel=next|prev>`` (not shortlinks, feeds or styles).
+_LINK_TAG = re.compile(r"<(a|link)\s[^>]*>", re.IGNORECASE)
+_PAGINATION_REL = re.compile(r"""\brel\s*=\s*["']?(next|prev)\b""", re.IGNORECASE)
 _HREF = re.compile(r"""\bhref\s*=\s*["']([^"'<>]*)["']""", re.IGNORECASE)
 _NOT_PAGES = ("mailto:", "javascript:", "tel:", "#", "data:")
 _SAFE_XML = lxml.etree.XMLParser(
@@ -149,10 +152,13 @@ def html_links(body: str, url: str) -> list[str]:
     the crawl's parsing work.
     """
     seen: dict[str, None] = {}
-    for match in _HREF.finditer(body):
-        href = html.unescape(match.group(1)).strip()
-        if href and not href.startswith(_NOT_PAGES):
-            seen.setdefault(normalise_url(href, url), None)
+    for tag in _LINK_TAG.finditer(body):
+        if tag.group(1).lower() == "link" and not _PAGINATION_REL.search(tag.group(0)):
+            continue
+        href = _HREF.search(tag.group(0))
+        value = html.unescape(href.group(1)).strip() if href else ""
+        if value and not value.startswith(_NOT_PAGES):
+            seen.setdefault(normalise_url(value, url), None)
     return list(seen)
 
 
