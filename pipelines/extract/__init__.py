@@ -29,7 +29,8 @@ EMPTY_HTML = "<html><body></body></html>"
 class Extraction:
     """``kind`` is ``"post"`` or why the page is not one; ``post`` (posts only) has
     the PAGE_FIELDS plus ``field_sources``; ``disagreements`` names fields where
-    two layers gave different non-empty values."""
+    the first two layers with a value gave different values (see
+    :data:`pipelines.extract.post.COMPARED`)."""
 
     kind: str
     post: dict[str, Any] | None = None

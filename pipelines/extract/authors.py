@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from pipelines.extract import selectors as S
+from pipelines.extract.css import Index
 from pipelines.extract.page import HtmlElement, Page, clean_text, text_of
 
 SEPARATORS = re.compile(r"\s*(?:,|&|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
@@ -62,12 +63,15 @@ def box_labels(page: Page) -> list[str]:
     return [*page.profile.label("author_box"), *page.profile.label("by")]
 
 
-def box_bio(box: HtmlElement, labels: list[str]) -> tuple[str | None, str | None]:
+def box_bio(
+    box: HtmlElement, labels: list[str], index: Index | None = None
+) -> tuple[str | None, str | None]:
     """``(name, bio)`` of an author box: the name from its heading/name element,
-    the bio from its bio element, or else its paragraphs without the label."""
-    named = [el for el in S.AUTHOR_BOX_NAME(box) if text_of(el) not in labels]
+    the bio from its bio element, or else its paragraphs without the label.
+    ``index``: the page's, when ``box`` is part of it (see :class:`S.Selector`)."""
+    named = [el for el in S.AUTHOR_BOX_NAME(box, index) if text_of(el) not in labels]
     name = next((text_of(el) for el in named if len(text_of(el)) <= NAME_MAX), None)
-    bio_el = next(iter(S.AUTHOR_BOX_BIO(box)), None)
+    bio_el = next(iter(S.AUTHOR_BOX_BIO(box, index)), None)
     paragraphs = bio_el.iter("p") if bio_el is not None else box.iter("p")
     texts = [text_of(p) for p in paragraphs if p not in named and not _name_only(p)]
     bio = " ".join(t for t in texts if t and t not in labels and t != name)

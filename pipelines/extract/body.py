@@ -192,9 +192,17 @@ def image_src(img: HtmlElement) -> str | None:
 
 
 def image_of(page: Page, img: HtmlElement) -> dict[str, Any]:
-    """``{url, alt, caption, credit}`` of an ``<img>``; missing parts are None."""
+    """``{url, alt, caption, credit}`` of an ``<img>``; missing parts are None.
+    Read once per element of the page (the hero layers often find the same one)."""
+    found = page.images.get(img)
+    if found is None:
+        found = page.images[img] = _image_of(page, img)
+    return dict(found)
+
+
+def _image_of(page: Page, img: HtmlElement) -> dict[str, Any]:
     figure = _figure(img)
-    caption = _caption(figure)
+    caption = _caption(page, figure)
     if figure is None:
         figure = _image_widget(img)
         caption = _widget_caption(figure)
@@ -214,10 +222,10 @@ def _figure(img: HtmlElement) -> HtmlElement | None:
     return None
 
 
-def _caption(figure: HtmlElement | None) -> str | None:
+def _caption(page: Page, figure: HtmlElement | None) -> str | None:
     if figure is None:
         return None
-    captions = S.CAPTIONS(figure)
+    captions = S.CAPTIONS(figure, page.index)
     return text_of(captions[0]) or None if captions else None
 
 

@@ -2,9 +2,10 @@
 look-up plus a few checks instead of a scan of the whole tree.
 
 Supported: type, ``.class``, ``#id``, ``[attr]``, ``[attr=v]``, ``[attr~=v]``,
-``[attr*=v]``, ``[attr^=v]``, ``[attr$=v]``, ``:not(<compound>)``, and the
-descendant (space) and child (``>``) combinators.  :func:`parse` returns None
-for anything else; callers then fall back to lxml's ``CSSSelector``.
+``[attr*=v]``, ``[attr^=v]``, ``[attr$=v]``, ``:not(<compound>)``, the
+descendant (space) and child (``>``) combinators, and comma groups of such
+selectors.  :func:`parse` returns None for anything else; callers then fall
+back to lxml's ``CSSSelector``.
 """
 
 from __future__ import annotations
@@ -33,29 +34,54 @@ ATTR_TESTS: dict[str, Callable[[str, str], bool]] = {
 }
 
 
+#: Attributes rare enough that the elements carrying them are a better pool than a tag's.
+RARE_ATTRS = ("rel", "itemprop", "itemtype", "itemscope")
+
+
 class Index:
-    """Elements of one tree by class token and id (built at once) and by tag
-    (on first use), each list in document order."""
+    """Elements of one tree by tag, class token, id and rare attribute, each list
+    in document order, built in one walk over the tree (a walk costs less than
+    one XPath scan with an attribute test).  ``found`` memoises whole-page
+    selector results (see :meth:`Selector.on_page`)."""
 
     def __init__(self, root: HtmlElement):
         self.root = root
+        self.by_tag: dict[str, list[HtmlElement]] = {}
         self.by_class: dict[str, list[HtmlElement]] = {}
         self.by_id: dict[str, list[HtmlElement]] = {}
-        self._by_tag: dict[str, list[HtmlElement]] = {}
-        for el in root.xpath("//*[@class]"):
-            for token in el.get("class").split():
-                self.by_class.setdefault(token, []).append(el)
-        for el in root.xpath("//*[@id]"):
-            self.by_id.setdefault(el.get("id"), []).append(el)
+        self.by_attr: dict[str, list[HtmlElement]] = {name: [] for name in RARE_ATTRS}
+        self.found: dict[object, list[HtmlElement]] = {}
+        by_tag, by_class, by_id, by_attr = self.by_tag, self.by_class, self.by_id, self.by_attr
+        for el in root.iter():  # one loop, no calls inside: this runs for every element
+            tag = el.tag
+            if tag in by_tag:
+                by_tag[tag].append(el)
+            elif isinstance(tag, str):
+                by_tag[tag] = [el]
+            else:
+                continue
+            # keys() is cheaper than items(); iterating el would give its children
+            for name in el.keys():  # noqa: SIM118
+                if name == "class":
+                    for token in el.get("class").split():
+                        if token in by_class:
+                            by_class[token].append(el)
+                        else:
+                            by_class[token] = [el]
+                elif name == "id":
+                    by_id.setdefault(el.get("id"), []).append(el)
+                elif name in by_attr:
+                    by_attr[name].append(el)
 
     def tag(self, name: str) -> list[HtmlElement]:
-        found = self._by_tag.get(name)
-        if found is None:
-            found = self._by_tag[name] = list(self.root.iter(name))
-        return found
+        return self.by_tag.get(name, [])
 
-    def everything(self) -> list[HtmlElement]:
-        return [el for el in self.root.iter() if isinstance(el.tag, str)]
+    def attr(self, name: str) -> list[HtmlElement]:
+        """Elements that carry attribute ``name``."""
+        found = self.by_attr.get(name)
+        if found is None:
+            found = self.by_attr[name] = self.root.xpath(f"//*[@{name}]")
+        return found
 
 
 @dataclass(frozen=True)
@@ -71,22 +97,45 @@ class Compound:
             return False
         if self.ident is not None and el.get("id") != self.ident:
             return False
-        if self.classes and not set(self.classes) <= set((el.get("class") or "").split()):
-            return False
+        if self.classes:
+            tokens = (el.get("class") or "").split()
+            for token in self.classes:  # loops, not any(): this runs for every candidate
+                if token not in tokens:
+                    return False
         for name, op, value in self.attrs:
             have = el.get(name)
             if have is None or not ATTR_TESTS[op](have, value):
                 return False
-        return not any(n.matches(el) for n in self.nots)
+        return not self.nots or not any(negated.matches(el) for negated in self.nots)
 
-    def candidates(self, index: Index) -> list[HtmlElement]:
+    def candidates(self, index: Index, chained: bool) -> list[HtmlElement] | None:
+        """A pool holding every match, or None when the index cannot narrow it."""
         if self.ident is not None:
             return index.by_id.get(self.ident, [])
         if self.classes:
             return min((index.by_class.get(c, []) for c in self.classes), key=len)
-        if self.tag is not None:
+        rare = [name for name, _, _ in self.attrs if name in RARE_ATTRS or self.tag is None]
+        if rare:
+            return index.attr(rare[0])
+        if self.tag is not None and not chained:
             return index.tag(self.tag)
-        return index.everything()
+        return None
+
+    def below(self, el: HtmlElement) -> list[HtmlElement]:
+        """Matches among ``el`` and its descendants, in document order (needs a tag)."""
+        return [found for found in el.iter(self.tag) if self.matches(found)]
+
+    @property
+    def keyed(self) -> bool:
+        return self.ident is not None or bool(self.classes)
+
+    @property
+    def single_key(self) -> bool:
+        """True when the pool :meth:`candidates` gives is exactly the matches."""
+        return not (self.tag or self.attrs or self.nots) and (
+            (self.ident is not None and not self.classes)
+            or (self.ident is None and len(self.classes) == 1)
+        )
 
 
 @dataclass(frozen=True)
@@ -99,18 +148,20 @@ class Complex:
     def select(self, index: Index) -> list[HtmlElement] | None:
         """The matches in the indexed tree, or None when the index cannot narrow
         the search (no class/id to look up: lxml's XPath scan is faster then)."""
-        subject = self.subject
-        if subject.ident or subject.classes or (subject.tag and not self.chain):
-            pool = subject.candidates(index)
-        elif self.chain and _keyed(self.chain[0][1]):
+        pool = self.subject.candidates(index, bool(self.chain))
+        if pool is None:
+            if not (self.chain and self.chain[0][1].keyed):
+                return None
             pool = self._below_anchors(index)
-        else:
-            return None
-        return [el for el in pool if self.matches(el)]
+        elif not self.chain and self.subject.single_key:
+            return list(pool)
+        return [el for el in pool if self.matches(el)] if pool else []
 
     def _below_anchors(self, index: Index) -> list[HtmlElement]:
         (combinator, compound), rest = self.chain[0], self.chain[1:]
         anchors = Complex(compound, rest).select(index) or []
+        if not anchors:
+            return []
         tag = self.subject.tag
         found = (a.iterchildren(tag) if combinator == ">" else a.iterdescendants(tag)
                  for a in anchors)  # fmt: skip
@@ -119,9 +170,34 @@ class Complex:
     def matches(self, el: HtmlElement) -> bool:
         return self.subject.matches(el) and _chain_holds(el, self.chain)
 
+    def needs(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The classes and ids some element of the tree must have for a match."""
+        compounds = [self.subject, *(compound for _, compound in self.chain)]
+        classes = frozenset(c for compound in compounds for c in compound.classes)
+        return classes, frozenset(c.ident for c in compounds if c.ident is not None)
 
-def _keyed(compound: Compound) -> bool:
-    return compound.ident is not None or bool(compound.classes)
+
+@dataclass(frozen=True)
+class Group:
+    """Comma-separated selectors: their union in document order."""
+
+    parts: tuple[Complex, ...]
+
+    def select(self, index: Index) -> list[HtmlElement] | None:
+        results = [part.select(index) for part in self.parts]
+        if any(found is None for found in results):
+            return None
+        filled = [found for found in results if found]
+        if len(filled) <= 1:
+            return filled[0] if filled else []
+        tags = {part.subject.tag for part in self.parts}
+        if len(tags) != 1 or None in tags:
+            return None  # no cheap document order to merge in
+        union = {el for found in filled for el in found}
+        return [el for el in index.tag(tags.pop()) if el in union]
+
+    def needs(self) -> tuple[frozenset[str], frozenset[str]]:
+        return frozenset(), frozenset()
 
 
 def _chain_holds(el: HtmlElement, chain: tuple[tuple[str, Compound], ...]) -> bool:
@@ -131,11 +207,22 @@ def _chain_holds(el: HtmlElement, chain: tuple[tuple[str, Compound], ...]) -> bo
     if combinator == ">":
         parent = el.getparent()
         return parent is not None and compound.matches(parent) and _chain_holds(parent, rest)
-    return any(compound.matches(a) and _chain_holds(a, rest) for a in el.iterancestors())
+    for ancestor in el.iterancestors():
+        if compound.matches(ancestor) and _chain_holds(ancestor, rest):
+            return True
+    return False
 
 
-def parse(selector: str) -> Complex | None:
-    """``selector`` (one alternative, no commas) as a :class:`Complex`, or None."""
+def parse(selector: str) -> Complex | Group | None:
+    """``selector`` (one alternative) as a :class:`Complex` (a :class:`Group`
+    when it has commas), or None."""
+    if "," in selector:
+        parts = [_complex(part) for part in selector.split(",")]
+        return Group(tuple(parts)) if all(parts) else None  # type: ignore[arg-type]
+    return _complex(selector)
+
+
+def _complex(selector: str) -> Complex | None:
     compounds: list[Compound] = []
     combinators: list[str] = []
     parts: dict[str, list] = _empty()
@@ -171,7 +258,7 @@ def _add(parts: dict[str, list], m: re.Match[str]) -> bool:
     elif m["attr"] is not None:
         parts["attr"].append((m["attr"].lower(), m["op"] or "", m["value"] or ""))
     else:
-        negated = parse(m["not"])
+        negated = _complex(m["not"])
         if negated is None or negated.chain:
             return False
         parts["not"].append(negated.subject)

@@ -10,6 +10,7 @@ declares nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -32,8 +33,13 @@ def post_id(page: Page) -> int | None:
 
 def title(page: Page) -> str | None:
     node = page.article_node or {}
-    micro = _micro(page, S.MICRO_HEADLINE)
-    for found in (node.get("headline"), micro, page.meta_first("og:title", "twitter:title")):
+    sources = (
+        lambda: node.get("headline"),
+        lambda: _micro(page, S.MICRO_HEADLINE),
+        lambda: page.meta_first("og:title", "twitter:title"),
+    )
+    for source in sources:
+        found = source()
         if isinstance(found, str) and clean_text(found):
             return strip_site_name(page, clean_text(found))
     return None
@@ -73,13 +79,21 @@ def _date(
     page: Page, key: str, metas: tuple[str, ...], micro: Any, updated: bool
 ) -> datetime | None:
     value = (page.article_node or {}).get(key)
-    candidates = [value if isinstance(value, str) else None, page.meta_first(*metas)]
-    candidates += [
-        el.get("content") or el.get("datetime") for el in page.post_elements(page.select(micro))
-    ]
-    candidates += [t.get("datetime") for t in page.post_elements(page.select(S.TIME))
-                   if ("updated" in (t.get("class") or "")) == updated]  # fmt: skip
-    return next((d for c in candidates if c and (d := page.date(c))), None)
+    return next((d for c in _date_sources(page, value, metas, micro, updated)
+                 if c and (d := page.date(c))), None)  # fmt: skip
+
+
+def _date_sources(
+    page: Page, value: Any, metas: tuple[str, ...], micro: Any, updated: bool
+) -> Iterator[str | None]:
+    """Date texts in order of trust, each source read only when the ones before had none."""
+    yield value if isinstance(value, str) else None
+    yield page.meta_first(*metas)
+    for el in page.post_elements(page.select(micro)):
+        yield el.get("content") or el.get("datetime")
+    for t in page.post_elements(page.select(S.TIME)):
+        if ("updated" in (t.get("class") or "")) == updated:
+            yield t.get("datetime")
 
 
 def authors(page: Page) -> list[dict[str, Any]]:
@@ -218,8 +232,8 @@ def _adjacent(page: Page, rel: str, anchors: Any) -> dict[str, Any] | None:
 
 def _anchor_text(page: Page, url: str) -> str | None:
     """The text of a link in the post to ``url`` (``<link rel=prev>`` carries no title)."""
-    for a in page.post_elements(page.select(S.LINKS)):
-        if page.absolute(a.get("href")) == url and text_of(a):
+    for a in page.links_to.get(url, []):
+        if page.in_post(a) and text_of(a):
             return text_of(a)
     return None
 

@@ -10,6 +10,7 @@ the language is guessed from common words.  Same contract per field as
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -38,31 +39,60 @@ def title(page: Page) -> str | None:
 
 def published_at(page: Page) -> datetime | None:
     """The visible date closest after the headline (else before it)."""
-    before, after = _around_headline(page)
-    for dates in (find_dates(after), find_dates(before)[::-1]):
-        found = next((d for s in dates if (d := page.date(s))), None)
+    for dates in (lambda: find_dates(_after_headline(page)),
+                  lambda: find_dates(_before_headline(page))[::-1]):  # fmt: skip
+        found = next((d for s in dates() if (d := page.date(s))), None)
         if found:
             return found
     return None
 
 
-def _around_headline(page: Page) -> tuple[str, str]:
-    if page.h1 is None:
-        return "", ""
-    before: list[str] = []
+def _after_headline(page: Page) -> str:
+    """The first DATE_WINDOW characters of post text after the headline."""
     after: list[str] = []
-    target = before
-    body = page.root.find("body")
-    for el in body.iter() if body is not None else []:
-        if el is page.h1:
-            target = after
-            continue
-        if not isinstance(el.tag, str) or el.tag in ("script", "style") or not page.in_post(el):
-            continue
-        target.extend(t for t in (el.text, el.tail) if t and t.strip())
-        if target is after and sum(map(len, after)) > DATE_WINDOW:
+    for el in _texts_around(page, after=True):
+        after.extend(t for t in (el.text, el.tail) if t and t.strip())
+        if sum(map(len, after)) > DATE_WINDOW:
             break
-    return " ".join(before)[-DATE_WINDOW:], " ".join(after)[:DATE_WINDOW]
+    return " ".join(after)[:DATE_WINDOW]
+
+
+def _before_headline(page: Page) -> str:
+    """The last DATE_WINDOW characters of post text before the headline."""
+    before = [t for el in _texts_around(page, after=False) for t in (el.text, el.tail)
+              if t and t.strip()]  # fmt: skip
+    return " ".join(before)[-DATE_WINDOW:]
+
+
+def _texts_around(page: Page, after: bool) -> Iterator[HtmlElement]:
+    """Post elements of the body (no scripts, styles) after or before the headline
+    (the headline's own text and tail belong to neither), in document order."""
+    body = page.root.find("body")
+    if page.h1 is None or body is None:
+        return
+    found = _following(page.h1, body) if after else _preceding(page.h1, body)
+    for el in found:
+        if isinstance(el.tag, str) and el.tag not in ("script", "style") and page.in_post(el):
+            yield el
+
+
+def _following(el: HtmlElement, body: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements of ``body`` after ``el`` starts, in document order (no walk
+    over everything before it)."""
+    yield from el.iterdescendants()
+    node = el
+    while node is not body and node is not None:
+        for sibling in node.itersiblings():
+            yield sibling
+            yield from sibling.iterdescendants()
+        node = node.getparent()
+
+
+def _preceding(el: HtmlElement, body: HtmlElement) -> Iterator[HtmlElement]:
+    for found in body.iter():
+        if found is el:
+            return
+        yield found
 
 
 def body(page: Page) -> HtmlElement | None:

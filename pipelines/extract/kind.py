@@ -24,14 +24,18 @@ READ_MORE = re.compile(
     r"^(?:weiterlesen|mehr lesen|read more|continue reading|mehr erfahren)\b", re.IGNORECASE
 )
 TEASERS_MIN = 2
+WHITESPACE = " \t\n\r\x0b\x0c"  # what ``bytes.strip`` strips
 
 
 def sniff(html: str | bytes) -> str | None:
     """``empty``, ``feed`` or ``not-html`` when the bytes are no HTML page, else None."""
-    raw = html if isinstance(html, bytes) else html.encode("utf-8", "replace")
-    if not raw.strip():
+    start = html.lstrip(WHITESPACE if isinstance(html, str) else WHITESPACE.encode())
+    if not start:
         return "empty"
-    if raw.lstrip().startswith(BINARY_MAGIC) or b"\x00" in raw[:1024]:
+    # only the head is encoded: the first 1024 characters give at least 1024 bytes
+    raw = html if isinstance(html, bytes) else html[:1024].encode("utf-8", "replace")
+    lead = start if isinstance(start, bytes) else start[:8].encode("utf-8", "replace")
+    if lead.startswith(BINARY_MAGIC) or b"\x00" in raw[:1024]:
         return "not-html"
     head = raw[:1024].decode("utf-8", "replace").lstrip().lstrip("\ufeff").lower()
     if head.startswith(FEED_START) and "<html" not in head:
@@ -41,7 +45,7 @@ def sniff(html: str | bytes) -> str | None:
 
 def kind_of(page: Page) -> str:
     body = page.root.find("body")
-    if body is None or not text_of(body):
+    if body is None or not any(t and not t.isspace() for t in body.itertext()):
         return "empty"
     return _from_classes(page.body_classes) or _from_declared(page) or _from_structure(page)
 

@@ -19,11 +19,11 @@ def nav_link(page: Page, a: HtmlElement, relation: str) -> dict[str, Any] | None
 
 
 def _nav_title(page: Page, a: HtmlElement, relation: str) -> str:
-    titled = S.NAV_TITLE(a)
+    titled = S.NAV_TITLE(a, page.index)
     if titled:
         return text_of(titled[0])
     text = text_of(a)
-    for label in S.NAV_LABEL(a):
+    for label in S.NAV_LABEL(a, page.index):
         text = text.replace(text_of(label), "", 1)
     for label in page.profile.label(relation):
         if text.casefold().startswith(label.casefold()):

@@ -1,13 +1,16 @@
 """Composing a post from the four layers: for each field the first layer that
 has a value wins (declared, wordpress, profile, generic); the generic layer is
 only asked when the others found nothing, since its body step is the slowest.
-Fields where two layers gave different non-empty values are reported as
-disagreements.
+Layers are asked lazily, as far down as a field needs: one answer for most
+fields, two for the :data:`COMPARED` ones, whose first two answers differing
+is reported as a disagreement.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
+from itertools import islice
 from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,47 +27,60 @@ LAYERS: tuple[tuple[str, ModuleType], ...] = (
     ("generic", generic),
 )
 MIN_BODY_WORDS = 1
-#: Fields whose layer values are compared for disagreements.
-COMPARED = ("post_id", "title", "published_at", "modified_at", "authors", "tags",
-            "categories", "language", "comment_count")  # fmt: skip
+IMAGE_PARTS = ("url", "alt", "caption", "credit")
+#: Fields whose first two layer values are compared for disagreements: single
+#: values, cheap to read twice.  Authors are compared with the later layer read
+#: for their urls, when one is (see :func:`_authors`); tags and categories are not.
+COMPARED = ("post_id", "title", "published_at", "modified_at", "language", "comment_count")
 
 
 class Fields:
-    """Each field's winning value and layer, and the fields the layers disagree on."""
+    """Each field's winning value and layer, and the fields the layers disagree on.
+
+    Layers are asked in order and only as far as needed: one answer for most
+    fields, two for :data:`COMPARED` ones (a disagreement is the first two
+    answers differing)."""
 
     def __init__(self, page: Page):
         self.page = page
         self.sources: dict[str, str] = {}
         self.disagreements: list[str] = []
-        self._values: dict[tuple[str, bool], list[tuple[str, Any]]] = {}
+        self._found: dict[str, list[tuple[str, Any]]] = {}
+        self._asked: dict[str, int] = {}
 
     def get(self, field: str) -> Any:
-        values = self.values(field)
+        compared = field in COMPARED
+        values = self.values(field, 2 if compared else 1)
         if not values:
             return None
         self.sources[field] = values[0][0]
-        if field in COMPARED and _disagree(self.page, [v for _, v in values]):
+        if compared and len(values) > 1 and not _same(self.page, values[0][1], values[1][1]):
             self.disagreements.append(field)
         return values[0][1]
 
-    def values(self, field: str, every: bool = False) -> list[tuple[str, Any]]:
-        """(layer, value) for each layer with a value; generic only when no other
-        has one, unless ``every``."""
-        key = (field, every)
-        if key not in self._values:
-            self._values[key] = self._read(field, every)
-        return self._values[key]
-
-    def _read(self, field: str, every: bool) -> list[tuple[str, Any]]:
-        values: list[tuple[str, Any]] = []
-        for name, layer in LAYERS:
+    def values(self, field: str, wanted: int, generic: bool = False) -> list[tuple[str, Any]]:
+        """(layer, value) of the first ``wanted`` layers with a value; the generic
+        layer only when no other has one, unless ``generic``."""
+        found = self._found.setdefault(field, [])
+        asked = self._asked.get(field, 0)
+        while len(found) < wanted and asked < len(LAYERS):
+            name, layer = LAYERS[asked]
+            if name == "generic" and found and not generic:
+                break
+            asked += 1
             reader = getattr(layer, field, None)
-            if reader is None or (name == "generic" and values and not every):
-                continue
-            value = reader(self.page)
+            value = reader(self.page) if reader is not None else None
             if not _empty(value):
-                values.append((name, value))
-        return values
+                found.append((name, value))
+        self._asked[field] = asked
+        return found[:wanted]
+
+    def each(self, field: str, generic: bool = False) -> Iterator[tuple[str, Any]]:
+        """The (layer, value) pairs of :meth:`values`, each layer asked when reached."""
+        position = 0
+        while len(found := self.values(field, position + 1, generic)) > position:
+            yield found[position]
+            position += 1
 
 
 def build_post(page: Page) -> tuple[dict[str, Any], dict[str, str], list[str]]:
@@ -72,7 +88,8 @@ def build_post(page: Page) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     fields = Fields(page)
     body = _body(page, fields)
     authors = _authors(fields)
-    attach_bios(authors, [*wordpress.bios(page), *site.bios(page)])
+    if any(not author.get("bio") for author in authors):
+        attach_bios(authors, [*wordpress.bios(page), *site.bios(page)])
     post = {
         "url": _canonical(page),
         "post_id": fields.get("post_id"),
@@ -99,15 +116,23 @@ def build_post(page: Page) -> tuple[dict[str, Any], dict[str, str], list[str]]:
 
 
 def _authors(fields: Fields) -> list[dict[str, Any]]:
-    """The first layer's authors, each missing url or bio taken from another
-    layer naming the same person (JSON-LD often names authors without a link)."""
+    """The first layer's authors, each missing url taken from a later layer naming
+    the same person (JSON-LD often names authors without a link).  Later layers
+    are asked only while an author lacks a url: bios come from author boxes, and
+    of the layers only JSON-LD, which is asked first, declares one."""
     authors = [dict(a) for a in fields.get("authors") or []]
-    layers = fields.values("authors")
-    others = {a["name"].casefold(): a for _, found in layers[1:] for a in found}
-    for author in authors:
-        other = others.get(author["name"].casefold(), {})
-        for key in ("url", "bio"):
-            author[key] = author.get(key) or other.get(key)
+    later = islice(fields.each("authors"), 1, None)
+    while not all(author.get("url") for author in authors):
+        _, found = next(later, (None, None))
+        if found is None:
+            break
+        if "authors" not in fields.disagreements and not _same(fields.page, authors, found):
+            fields.disagreements.append("authors")
+        others = {a["name"].casefold(): a for a in reversed(found)}
+        for author in authors:
+            other = others.get(author["name"].casefold(), {})
+            for key in ("url", "bio"):
+                author[key] = author.get(key) or other.get(key)
     return authors
 
 
@@ -136,13 +161,23 @@ def _sources(sources: dict[str, str]) -> dict[str, str]:
 
 
 def _hero(fields: Fields) -> list[dict[str, Any]]:
-    """The hero image of the first layer, completed by the layers that show the same image."""
-    heroes = fields.values("hero", every=True)
-    if not heroes:
+    """The hero image of the first layer, completed by the later layers that show
+    the same image (asked only while a part of it is missing)."""
+    heroes = fields.each("hero", generic=True)
+    first = next(heroes, None)
+    if first is None:
         return []
-    fields.sources["hero"] = heroes[0][0]
-    key = image_key(heroes[0][1]["url"])
-    return [hero for _, hero in heroes if image_key(hero["url"]) == key]
+    fields.sources["hero"] = first[0]
+    key = image_key(first[1]["url"])
+    same, merged = [first[1]], dict(first[1])
+    while not all(merged.get(part) for part in IMAGE_PARTS):
+        _, hero = next(heroes, (None, None))
+        if hero is None:
+            break
+        if image_key(hero["url"]) == key:
+            same.append(hero)
+            merged = {part: merged.get(part) or hero.get(part) for part in {*merged, *hero}}
+    return same
 
 
 def _related(fields: Fields) -> list[dict[str, Any]]:

@@ -9,11 +9,16 @@ regions that never belong to a post (comments, sidebars, related boxes).
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
+from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from pipelines.extract.css import Index, parse
+from pipelines.extract.css import Complex, Compound, Group, Index, parse
+
+CLASSES_BELOW = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
+NO_NEEDS: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 
 
 class Selector:
@@ -23,11 +28,22 @@ class Selector:
 
     def __init__(self, alternatives: tuple[str, ...]):
         self.alternatives = [(CSSSelector(a, translator="html"), parse(a)) for a in alternatives]
+        #: per alternative, the classes and ids without which it cannot match
+        self.needs = [m.needs() if m is not None else NO_NEEDS for _, m in self.alternatives]
+        self.tagged = [_tagged(m) for _, m in self.alternatives]
 
-    def __call__(self, el: HtmlElement) -> list[HtmlElement]:
-        """The matches below ``el`` of the first alternative that matches anything."""
-        for selector, _ in self.alternatives:
-            found = selector(el)
+    def __call__(self, el: HtmlElement, index: Index | None = None) -> list[HtmlElement]:
+        """The matches below ``el`` (and ``el`` itself) of the first alternative
+        that matches anything.  With the ``index`` of the page ``el`` is part of,
+        alternatives needing a class the page lacks are skipped for free."""
+        present = _present_classes(el, index, len(self.alternatives))
+        for (selector, _), (wanted, _), tagged in zip(
+            self.alternatives, self.needs, self.tagged, strict=True
+        ):
+            if present is not None and not wanted <= present:
+                continue
+            # a lone compound with a tag: lxml's iteration beats starting an XPath query
+            found = selector(el) if tagged is None else tagged.below(el)
             if found:
                 return found
         return []
@@ -37,9 +53,22 @@ class Selector:
         return [m for selector, _ in self.alternatives for m in selector(el)]
 
     def on_page(self, index: Index, every: bool = False) -> list[HtmlElement]:
-        """Like calling it on the indexed root (``every``: like :meth:`all`)."""
+        """Like calling it on the indexed root (``every``: like :meth:`all`).
+        Answered once per page: the list is shared, callers must not change it."""
+        key = (self, every)
+        found = index.found.get(key)
+        if found is None:
+            found = index.found[key] = self._on_page(index, every)
+        return found
+
+    def _on_page(self, index: Index, every: bool) -> list[HtmlElement]:
         found: list[HtmlElement] = []
-        for selector, matcher in self.alternatives:
+        classes, ids = index.by_class.keys(), index.by_id.keys()
+        for (selector, matcher), (wanted, ids_wanted) in zip(
+            self.alternatives, self.needs, strict=True
+        ):
+            if not (wanted <= classes and ids_wanted <= ids):
+                continue
             matches = matcher.select(index) if matcher is not None else None
             if matches is None:
                 matches = selector(index.root)
@@ -47,6 +76,27 @@ class Selector:
                 return matches
             found += matches
         return found
+
+
+def _tagged(matcher: Complex | Group | None) -> Compound | None:
+    """The alternative's compound when it is a lone compound with a tag."""
+    if isinstance(matcher, Complex) and not matcher.chain and matcher.subject.tag:
+        return matcher.subject
+    return None
+
+
+def _present_classes(el: HtmlElement, index: Index | None, alternatives: int) -> Any:
+    """A superset of the classes below ``el``, or None when not worth finding."""
+    if index is not None and el.getroottree().getroot() is index.root:
+        return index.by_class.keys()
+    # with several alternatives, one query for the classes below ``el`` saves
+    # running those that need a class nobody there has
+    return _classes_below(el) if alternatives > 2 else None
+
+
+def _classes_below(el: HtmlElement) -> set[str]:
+    """Class tokens of ``el`` and its descendants (CSSSelector matches within that)."""
+    return set(" ".join(CLASSES_BELOW(el)).split())
 
 
 def css(*alternatives: str) -> Selector:

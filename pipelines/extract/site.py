@@ -13,6 +13,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from lxml import etree
+
 from pipelines.extract import selectors as S
 from pipelines.extract.authors import box_bio, box_labels, byline_authors
 from pipelines.extract.body import image_of
@@ -24,6 +26,9 @@ BYLINE_MAX = 160
 BOX_MIN_TEXT = 40
 MAX_TERMS = 30
 INLINE = frozenset({"strong", "b", "em", "i", "span", "label"})
+SEPARATOR = "\x00"  # never in a parsed text node
+#: text nodes as strings that know their element (``getparent``, ``is_tail``)
+TEXTS = etree.XPath(".//text()")
 
 
 def _selected(page: Page, field: str) -> list[HtmlElement]:
@@ -52,15 +57,14 @@ def _hits(page: Page) -> dict[str, list[HtmlElement]]:
 
 
 def _find_labels(page: Page) -> dict[str, list[HtmlElement]]:
-    wanted = _label_index(page.profile)
-    by = _by_pattern(page.profile)
-    found: dict[str, list[HtmlElement]] = {}
     body = page.root.find("body")
-    for node in body.xpath(".//text()") if body is not None else []:
-        if len(node) > BYLINE_MAX * 2:
-            continue
+    texts = TEXTS(body) if body is not None else []
+    wanted, by = _label_index(page.profile), _by_pattern(page.profile)
+    found: dict[str, list[HtmlElement]] = {}
+    for position in _candidates(page.profile, texts):
+        node = texts[position]
         text = node.strip()
-        if not text or len(text) > BYLINE_MAX:
+        if len(node) > BYLINE_MAX * 2 or not text or len(text) > BYLINE_MAX:
             continue
         role = wanted.get(text.casefold()) or ("by" if by.search(text) else None)
         if role:
@@ -70,6 +74,31 @@ def _find_labels(page: Page) -> dict[str, list[HtmlElement]]:
             if role == "comment_form" or page.in_post(label):
                 found.setdefault(role, []).append(label)
     return found
+
+
+def _candidates(profile: Any, texts: list[str]) -> list[int]:
+    """Positions in ``texts`` that may hold a label, found by two regex scans of
+    all texts joined (a superset of the exact test, which a loop over every text
+    node would cost more to run).  Each text is preceded by SEPARATOR, so both
+    patterns start with a character set the regex engine can skip to."""
+    joined = SEPARATOR + SEPARATOR.join(texts)
+    folded = joined.casefold()  # per character, so separators stay where they were
+    labels, by = _joined_patterns(profile)
+    positions = {folded.count(SEPARATOR, 0, m.start() + 1) - 1 for m in labels.finditer(folded)}
+    positions |= {joined.count(SEPARATOR, 0, m.start() + 1) - 1 for m in by.finditer(joined)}
+    return sorted(positions)
+
+
+@cache
+def _joined_patterns(profile: Any) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """:func:`_label_index` and :func:`_by_pattern` for texts joined by SEPARATOR."""
+    keys = sorted(_label_index(profile), key=len, reverse=True)
+    labels = "|".join(re.escape(key) for key in keys) or "(?!)"
+    by = "|".join(re.escape(label) for label in profile.label("by")) or "(?!)"
+    return (
+        re.compile(rf"{SEPARATOR}\s*(?:{labels})\s*(?={SEPARATOR}|\Z)"),
+        re.compile(rf"[{SEPARATOR}|·•]\s*(?:{by})(?=\s|{SEPARATOR}|\Z)", re.IGNORECASE),
+    )
 
 
 @cache
@@ -127,7 +156,7 @@ def bios(page: Page) -> list[tuple[str | None, str]]:
     boxes = _selected(page, "author_box") or [_box(el) for el in label_hits(page, "author_box")]
     found = []
     for box in boxes:
-        name, bio = box_bio(box, box_labels(page))
+        name, bio = box_bio(box, box_labels(page), page.index)
         if bio:
             found.append((name, bio))
     return found

@@ -79,7 +79,7 @@ def _article_of(el: HtmlElement) -> HtmlElement | None:
 def bios(page: Page) -> list[tuple[str | None, str]]:
     found = []
     for box in page.post_elements(page.select(S.AUTHOR_BOX)):
-        name, bio = box_bio(box, box_labels(page))
+        name, bio = box_bio(box, box_labels(page), page.index)
         if bio:
             found.append((name, bio))
     return found
