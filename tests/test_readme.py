@@ -77,3 +77,22 @@ def test_the_quick_start_crawls_the_replica_and_describes_the_archive(tmp_path: 
     )
     assert "top tags: " in result.stdout
     assert str(tmp_path / "data" / "materna" / "posts.parquet") in result.stdout
+
+
+def test_the_report_command_runs_as_printed(replica_archive: Path) -> None:
+    (command,) = [b.strip() for b in _blocks("sh") if " report " in b]
+    bin_dir = str(Path(sys.executable).parent) + "/"
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        command.replace(".venv/bin/", bin_dir).split(),
+        cwd=replica_archive,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = (replica_archive / "report.html").read_text(encoding="utf-8")
+    assert report.count("<svg") >= 5
+    assert "Archive report: materna" in report
