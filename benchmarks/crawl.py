@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import statistics
 import subprocess
 import sys
@@ -35,10 +36,17 @@ POLITENESS_OFF = [
 ]
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @contextmanager
-def replica(posts: int, edition: int = 1) -> Iterator[str]:
-    """A replica server process; yields its base URL."""
-    command = [sys.executable, "-m", "tests.replica", "--port", "0", "--posts", str(posts)]
+def replica(posts: int, edition: int = 1, port: int = 0) -> Iterator[str]:
+    """A replica server process; yields its base URL.  Editions of one blog must
+    be served on the same port: the port is part of every archived URL."""
+    command = [sys.executable, "-m", "tests.replica", "--port", str(port), "--posts", str(posts)]
     command += ["--edition", str(edition)]
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
@@ -66,14 +74,15 @@ def request_table(posts: int) -> list[str]:
         "| crawl | requests | post pages fetched | new versions | seconds |",
         "|---|---|---|---|---|",
     ]
+    port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         archive = Path(tmp)
-        with replica(posts) as url:
+        with replica(posts, port=port) as url:
             rows += [
                 _request_row(name, crawl(archive, url))
                 for name in ("first crawl (full)", "unchanged blog")
             ]
-        with replica(posts, edition=2) as url:
+        with replica(posts, edition=2, port=port) as url:
             rows.append(_request_row("3 new, 2 edited, 1 removed", crawl(archive, url)))
             rows.append(_request_row("weekly full=true", crawl(archive, url, "-a", "full=true")))
     return rows

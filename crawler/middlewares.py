@@ -48,7 +48,7 @@ _T = TypeVar("_T")
 def backoff_delay(retry: int, base: float, cap: float, rng: random.Random) -> float:
     """Seconds to wait before the ``retry``-th retry (1 for the first): half to
     all of ``min(cap, base * 2**(retry-1))``, so retries of many pages spread out."""
-    ceiling = min(cap, base * 2 ** max(retry - 1, 0))
+    ceiling: float = min(cap, base * 2 ** max(retry - 1, 0))
     return ceiling * rng.uniform(0.5, 1.0)
 
 
@@ -80,10 +80,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
         return cls(crawler)
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy 2.19 style (async, no deprecated spider argument); the base keeps the old signature
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
         return await self._later(super().process_response(request, response))
 
-    async def process_exception(
+    async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception
     ) -> Request | Response | None:
         return await self._later(super().process_exception(request, exception))
@@ -164,7 +167,10 @@ class SameHostMiddleware:
 class SizeLimitMiddleware(HttpCompressionMiddleware):
     """HttpCompressionMiddleware that counts what DOWNLOAD_MAXSIZE drops."""
 
-    def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy 2.19 style (no deprecated spider argument); the base keeps the old signature
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
         try:
             return super().process_response(request, response)
         except IgnoreRequest:

@@ -19,7 +19,7 @@ import secrets
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from scrapy import Request, Spider, signals
@@ -127,7 +127,7 @@ class WordPressSpider(Spider):
     def root_failed(self, failure: Failure) -> Iterator[Request]:
         """An HTTP error at the root still leaves the sitemaps and the API to try;
         a blog that cannot be reached at all ends the crawl at once."""
-        if failure.check(HttpError):
+        if failure.check(HttpError):  # type: ignore[no-untyped-call]  # twisted: unannotated
             yield from self._discovery_requests()
             return
         assert self.crawler.stats is not None
@@ -369,8 +369,8 @@ def _error_text(failure: Failure) -> str:
 
 
 def _is_html(response: TextResponse) -> bool:
-    content_type = response.headers.get(b"Content-Type", b"text/html").decode("latin-1").lower()
-    return "html" in content_type
+    content_type = cast(bytes, response.headers.get(b"Content-Type", b"text/html"))
+    return "html" in content_type.decode("latin-1").lower()
 
 
 def _int_header(response: Response, name: bytes) -> int:

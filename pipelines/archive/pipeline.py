@@ -55,7 +55,7 @@ class ArchivePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        spider = self.crawler.spider
+        spider: Any = self.crawler.spider  # any spider with site and crawl_id
         archive = SiteArchive(self.root, spider.site, spider.crawl_id, warc=self.warc)
         archive.open()
         self.archive = archive
@@ -126,4 +126,5 @@ class ArchivePipeline:
 
     def _inc(self, key: str, count: float = 1) -> None:
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(key, count)
+        # Scrapy's stub says int, but StatsCollector adds floats just as well
+        self.crawler.stats.inc_value(key, count)  # type: ignore[arg-type]

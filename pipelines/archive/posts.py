@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -43,7 +44,7 @@ def rebuild_posts(site_dir: Path | str) -> int:
     table = _newest_rows(states)
     write_table_atomic(table, layout.posts_path)
     logger.info("rebuilt %s with %d posts", layout.posts_path, table.num_rows)
-    return table.num_rows
+    return cast(int, table.num_rows)
 
 
 def _newest_rows(states: dict[str, PostState]) -> pa.Table:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
@@ -66,7 +67,7 @@ class WarcFile:
         record_id = response.rec_headers.get_header("WARC-Record-ID")
         self._writer.write_record(self._metadata_record(page, crawl_id, record_id))
 
-    def _response_record(self, page: FetchedPage) -> object:
+    def _response_record(self, page: FetchedPage) -> ArcWarcRecord:
         assert self._writer is not None
         http_headers = StatusAndHeaders(
             _status_line(page.status), _warc_headers(page.headers), protocol="HTTP/1.1"
@@ -80,7 +81,7 @@ class WarcFile:
             warc_headers_dict={"WARC-Date": warc_date(page.fetched_at)},
         )
 
-    def _metadata_record(self, page: FetchedPage, crawl_id: str, refers_to: str) -> object:
+    def _metadata_record(self, page: FetchedPage, crawl_id: str, refers_to: str) -> ArcWarcRecord:
         assert self._writer is not None
         info = {
             "requested_url": page.requested_url,

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lxml.html import HtmlElement
+
 from pipelines.extract import selectors as S
 from pipelines.extract.css import Index
-from pipelines.extract.page import HtmlElement, Page, clean_text, text_of
+from pipelines.extract.page import Page, clean_text, text_of
 
 SEPARATORS = re.compile(r"\s*(?:,|&|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 AUTHOR_URL = re.compile(r"/(?:author|autor|autoren|authors)/", re.IGNORECASE)

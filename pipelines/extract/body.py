@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 
 import lxml.html
 import nh3
+from lxml.html import HtmlElement
 
 from pipelines.extract import selectors as S
-from pipelines.extract.page import HtmlElement, Page, clean_text, text_of
+from pipelines.extract.page import Page, clean_text, text_of
 
 BLOCK_TAGS = frozenset(
     [

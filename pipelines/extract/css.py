@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from lxml.html import HtmlElement
 
@@ -194,7 +195,7 @@ class Group:
         if len(tags) != 1 or None in tags:
             return None  # no cheap document order to merge in
         union = {el for found in filled for el in found}
-        return [el for el in index.tag(tags.pop()) if el in union]
+        return [el for el in index.tag(cast(str, tags.pop())) if el in union]
 
     def needs(self) -> tuple[frozenset[str], frozenset[str]]:
         return frozenset(), frozenset()
@@ -225,7 +226,7 @@ def parse(selector: str) -> Complex | Group | None:
 def _complex(selector: str) -> Complex | None:
     compounds: list[Compound] = []
     combinators: list[str] = []
-    parts: dict[str, list] = _empty()
+    parts: dict[str, list[Any]] = _empty()
     pos, text = 0, selector.strip()
     while pos < len(text):
         m = PART.match(text, pos)
@@ -244,11 +245,11 @@ def _complex(selector: str) -> Complex | None:
     return Complex(compounds[-1], chain)
 
 
-def _empty() -> dict[str, list]:
+def _empty() -> dict[str, list[Any]]:
     return {"tag": [], "cls": [], "id": [], "attr": [], "not": []}
 
 
-def _add(parts: dict[str, list], m: re.Match[str]) -> bool:
+def _add(parts: dict[str, list[Any]], m: re.Match[str]) -> bool:
     if m["tag"] is not None:
         parts["tag"].append(None if m["tag"] == "*" else m["tag"].lower())
     elif m["cls"] is not None:
@@ -265,7 +266,7 @@ def _add(parts: dict[str, list], m: re.Match[str]) -> bool:
     return True
 
 
-def _flush(parts: dict[str, list], compounds: list[Compound]) -> bool:
+def _flush(parts: dict[str, list[Any]], compounds: list[Compound]) -> bool:
     """Close the compound being read; False when it is empty."""
     if not any(parts.values()):
         return False

@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from lxml.html import HtmlElement
+
 from pipelines.extract import selectors as S
 from pipelines.extract.authors import split_names, unique_authors
 from pipelines.extract.navigation import nav_link
-from pipelines.extract.page import HtmlElement, Page, clean_text, text_of, types_of
+from pipelines.extract.page import Page, clean_text, text_of, types_of
 
 POST_ID = re.compile(r"[?&]p=(\d+)")
 LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]+)*$")

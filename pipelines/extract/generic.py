@@ -10,14 +10,19 @@ the language is guessed from common words.  Same contract per field as
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+from lxml.html import HtmlElement
 
 from pipelines.extract.body import image_of, image_src
 from pipelines.extract.dates import find_dates
 from pipelines.extract.declared import strip_site_name
-from pipelines.extract.page import HtmlElement, Page, text_of
+from pipelines.extract.page import Page, text_of
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 DATE_WINDOW = 400
 #: A dense body has this many characters of paragraphs, and this share of the article's.
@@ -39,8 +44,11 @@ def title(page: Page) -> str | None:
 
 def published_at(page: Page) -> datetime | None:
     """The visible date closest after the headline (else before it)."""
-    for dates in (lambda: find_dates(_after_headline(page)),
-                  lambda: find_dates(_before_headline(page))[::-1]):  # fmt: skip
+    searches: tuple[Callable[[], list[str]], ...] = (
+        lambda: find_dates(_after_headline(page)),
+        lambda: find_dates(_before_headline(page))[::-1],
+    )
+    for dates in searches:
         found = next((d for s in dates() if (d := page.date(s))), None)
         if found:
             return found
@@ -136,7 +144,10 @@ def _trafilatura_body(page: Page) -> HtmlElement | None:
     from trafilatura.core import bare_extraction
     from trafilatura.htmlprocessing import convert_to_html
 
-    document = bare_extraction(page.root, url=page.url, include_comments=False)
+    # a Document, never a dict: as_dict is left False
+    document = cast(
+        "Document | None", bare_extraction(page.root, url=page.url, include_comments=False)
+    )
     if document is None or document.body is None:
         return None
     import lxml.html

@@ -29,7 +29,7 @@ WHITESPACE = " \t\n\r\x0b\x0c"  # what ``bytes.strip`` strips
 
 def sniff(html: str | bytes) -> str | None:
     """``empty``, ``feed`` or ``not-html`` when the bytes are no HTML page, else None."""
-    start = html.lstrip(WHITESPACE if isinstance(html, str) else WHITESPACE.encode())
+    start = html.lstrip(WHITESPACE) if isinstance(html, str) else html.lstrip(WHITESPACE.encode())
     if not start:
         return "empty"
     # only the head is encoded: the first 1024 characters give at least 1024 bytes

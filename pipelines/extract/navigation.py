@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from lxml.html import HtmlElement
+
 from pipelines.extract import selectors as S
-from pipelines.extract.page import HtmlElement, Page, clean_text, text_of
+from pipelines.extract.page import Page, clean_text, text_of
 
 ARROWS = "←→«»‹›<>|:·- \u2190\u2192"
 

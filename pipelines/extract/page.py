@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 from lxml.etree import ParserError
+from lxml.html import HtmlElement
 
 from pipelines.extract import selectors as S
 from pipelines.extract.css import Index
@@ -28,7 +29,6 @@ ARTICLE_TYPES = frozenset(
     {"Article", "BlogPosting", "NewsArticle", "TechArticle", "Report", "ReportageNewsArticle",
      "AnalysisNewsArticle", "OpinionNewsArticle", "SocialMediaPosting", "LiveBlogPosting"}
 )  # fmt: skip
-HtmlElement = lxml.html.HtmlElement
 #: An http(s) URL with a host and nothing urljoin's parse/unparse round trip would change.
 PLAIN_ABSOLUTE = re.compile(r"https?://[^/?#;\s]+(?:/[^?#;\s]*)?\Z")
 # comments and processing instructions split text nodes (trafilatura parses the same way)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from itertools import islice
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from pipelines.extract import declared, generic, site, wordpress
@@ -210,7 +210,7 @@ def _disagree(page: Page, values: list[Any]) -> bool:
 def _same(page: Page, a: Any, b: Any) -> bool:
     if isinstance(a, datetime) and isinstance(b, datetime):
         return a == b or _same_day_date_only(a, b, ZoneInfo(page.profile.timezone))
-    return _comparable(a) == _comparable(b)
+    return cast(bool, _comparable(a) == _comparable(b))
 
 
 def _same_day_date_only(a: datetime, b: datetime, tz: ZoneInfo) -> bool:

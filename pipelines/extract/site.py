@@ -14,13 +14,14 @@ from functools import cache
 from typing import Any
 
 from lxml import etree
+from lxml.html import HtmlElement
 
 from pipelines.extract import selectors as S
 from pipelines.extract.authors import box_bio, box_labels, byline_authors
 from pipelines.extract.body import image_of
 from pipelines.extract.declared import strip_site_name
 from pipelines.extract.navigation import nav_link, related_entries
-from pipelines.extract.page import HtmlElement, Page, text_of
+from pipelines.extract.page import Page, text_of
 
 BYLINE_MAX = 160
 BOX_MIN_TEXT = 40

@@ -11,11 +11,13 @@ import re
 from datetime import datetime
 from typing import Any
 
+from lxml.html import HtmlElement
+
 from pipelines.extract import selectors as S
 from pipelines.extract.authors import box_bio, box_labels, byline_authors, unique_authors
 from pipelines.extract.body import image_of
 from pipelines.extract.navigation import nav_link, related_entries
-from pipelines.extract.page import HtmlElement, Page, text_of
+from pipelines.extract.page import Page, text_of
 
 POST_ID_CLASS = re.compile(r"^(?:postid|post)-(\d+)$")
 COUNT = re.compile(
