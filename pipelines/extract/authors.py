@@ -19,17 +19,29 @@ from pipelines.extract.page import Page, clean_text, text_of
 SEPARATORS = re.compile(r"\s*(?:,|&|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 AUTHOR_URL = re.compile(r"/(?:author|autor|autoren|authors)/", re.IGNORECASE)
 NAME_MAX = 60
+#: a time after the name ("posted by Anna at 12:53", "von Anna um 9:30 Uhr")
+BYLINE_TIME = re.compile(r"\s+(?:at|um)\s+\d{1,2}:\d{2}(?:\s*Uhr)?\b.*$", re.IGNORECASE)
 
 
 def split_names(text: str, by_labels: list[str] | None = None) -> list[str]:
     """Names in a byline text such as ``"Von Anna Schmidt und Jan Meyer"``."""
-    text = clean_text(text)
+    text = BYLINE_TIME.sub("", clean_text(text)).strip()
     for label in by_labels or []:
-        if text.casefold().startswith(label.casefold() + " "):
-            text = text[len(label) :].strip()
+        at = _label_at(text, label)
+        if at is not None:
+            text = text[at + len(label) :].strip()
             break
     names = [n.strip(" :·|") for n in SEPARATORS.split(text)]
     return [n for n in names if n and len(n) <= NAME_MAX]
+
+
+def _label_at(text: str, label: str) -> int | None:
+    """Where ``label`` starts the byline, or follows the date it starts with."""
+    folded, key = text.casefold(), label.casefold()
+    if folded.startswith(key + " "):
+        return 0
+    m = re.search(rf"(?:\d{{4}}|\d:\d{{2}})(?:\s*uhr)?,?\s+{re.escape(key)}\s", folded)
+    return m.end() - len(key) - 1 if m else None
 
 
 def byline_authors(page: Page, byline: HtmlElement) -> list[dict[str, Any]]:

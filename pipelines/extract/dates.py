@@ -32,7 +32,9 @@ MONTHS = {
 }  # fmt: skip
 _MONTH = r"(?P<month>[A-Za-zäÄ]{3,9})\.?"
 _TIME = r"(?:,?\s+(?:um\s+|at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*Uhr)?)?"
-NUMERIC = re.compile(r"(?P<day>\d{1,2})\.\s?(?P<mon>\d{1,2})\.\s?(?P<year>\d{4})" + _TIME)
+NUMERIC = re.compile(
+    r"(?P<day>\d{1,2})\.\s?(?P<mon>\d{1,2})\.\s?(?P<year>\d{4}|\d{2}(?![\d.]))" + _TIME
+)
 DAY_MONTH = re.compile(r"(?P<day>\d{1,2})\.?\s+" + _MONTH + r",?\s+(?P<year>\d{4})" + _TIME)
 MONTH_DAY = re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,\s+(?P<year>\d{4})" + _TIME)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -48,11 +50,17 @@ UNIT_DAYS = {
 }  # fmt: skip
 WORD_DAYS = {"heute": 0, "today": 0, "gestern": 1, "yesterday": 1}
 #: Visible dates a page may show; :func:`find_dates` returns them in text order.
+#: A visible date keeps the time written right after it ("11.09.2011, 16:20");
+#: a numeric date may have a two-digit year ("17.7.11", German blog date headers).
+_VISIBLE_TIME = r"(?:,?\s+(?:um\s+|at\s+)?\d{1,2}:\d{2}\b(?:\s*Uhr)?)?"
 VISIBLE = re.compile(
-    r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{4}\b"
-    r"|\b\d{1,2}\.?\s+[A-Za-zäÄ]{3,9}\.?,?\s+\d{4}\b"
-    r"|\b[A-Za-zäÄ]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,\s+\d{4}\b"
-    r"|\b\d{4}-\d{2}-\d{2}\b"
+    r"(?<![\d.])\b\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}\b|\d{2}\b(?![\d.]))"
+    + _VISIBLE_TIME
+    + r"|\b\d{1,2}\.?\s+[A-Za-zäÄ]{3,9}\.?,?\s+\d{4}\b"
+    + _VISIBLE_TIME
+    + r"|\b[A-Za-zäÄ]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,\s+\d{4}\b"
+    + _VISIBLE_TIME
+    + r"|\b\d{4}-\d{2}-\d{2}\b"
     r"|\bvor\s+(?:\d+|einer?|einem)\s+(?:Minuten?|Stunden?|Tag(?:en)?|Wochen?|Monat(?:en)?|Jahr(?:en)?)\b"
     r"|\b(?:\d+|an?|one)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b",
     re.IGNORECASE,
@@ -113,11 +121,16 @@ def _visible(text: str, tz: ZoneInfo) -> datetime | None:
         if month is None:
             continue
         try:
-            day = (int(parts["year"]), month, int(parts["day"]))
+            day = (_year(parts["year"]), month, int(parts["day"]))
             return _local(day, (int(parts["hour"] or 0), int(parts["minute"] or 0)), tz)
         except ValueError:
             return None
     return None
+
+
+def _year(text: str) -> int:
+    """A four-digit year, or a two-digit one of this century ("11" is 2011)."""
+    return int(text) if len(text) == 4 else 2000 + int(text)
 
 
 def _relative(text: str, now: datetime | None) -> datetime | None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from functools import cached_property
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -195,7 +195,39 @@ class Page:
 
     @cached_property
     def h1(self) -> HtmlElement | None:
-        return next(self.post_elements(self.select(S.H1)), None)
+        """The headline: the first post ``<h1>`` that is not the site's logo or name
+        (empty, or only a link to the home page), else the first ``<h2>``/``<h3>``
+        linking to the page itself (classic themes put the site name in the
+        ``<h1>`` and the post title in a ``rel=bookmark`` heading)."""
+        found = (h for h in self.post_elements(self.select(S.H1)) if not self._site_heading(h))
+        headline = next(found, None)
+        if headline is not None:
+            return headline
+        headings = (h for h in self.root.iter("h2", "h3") if self._links_here(h))
+        return next(self.post_elements(headings), None)
+
+    def _site_heading(self, heading: HtmlElement) -> bool:
+        text = text_of(heading).replace(" ", "")
+        links = S.LINKS(heading)
+        linked = "".join(text_of(a) for a in links).replace(" ", "")
+        return not text or (bool(links) and linked == text and all(map(self._is_home, links)))
+
+    def _is_home(self, a: HtmlElement) -> bool:
+        url = self.absolute(a.get("href"))
+        return url is not None and urlsplit(url).path in ("", "/")
+
+    def _links_here(self, heading: HtmlElement) -> bool:
+        here = {self.url.rstrip("/"), (self.canonical or self.url).rstrip("/")}
+        return any("bookmark" in (a.get("rel") or "").split()
+                   or (self.absolute(a.get("href")) or "").rstrip("/") in here
+                   for a in S.LINKS(heading))  # fmt: skip
+
+    @cached_property
+    def canonical(self) -> str | None:
+        for link in self.select(S.LINK_REL):
+            if "canonical" in (link.get("rel") or "").split():
+                return self.absolute(link.get("href"))
+        return None
 
     @cached_property
     def is_wordpress(self) -> bool:

@@ -28,6 +28,8 @@ BOX_MIN_TEXT = 40
 MAX_TERMS = 30
 INLINE = frozenset({"strong", "b", "em", "i", "span", "label"})
 SEPARATOR = "\x00"  # never in a parsed text node
+#: the end of a date or time a byline starts with ("11.09.2011, 16:20 von Anna")
+AFTER_DATE = r"(?:(?<=\d{4})|(?<=\d:\d{2}))(?:\s*Uhr)?,?"
 #: text nodes as strings that know their element (``getparent``, ``is_tail``)
 TEXTS = etree.XPath(".//text()")
 
@@ -98,15 +100,18 @@ def _joined_patterns(profile: Any) -> tuple[re.Pattern[str], re.Pattern[str]]:
     by = "|".join(re.escape(label) for label in profile.label("by")) or "(?!)"
     return (
         re.compile(rf"{SEPARATOR}\s*(?:{labels})\s*(?={SEPARATOR}|\Z)"),
-        re.compile(rf"[{SEPARATOR}|·•]\s*(?:{by})(?=\s|{SEPARATOR}|\Z)", re.IGNORECASE),
+        re.compile(
+            rf"(?:[{SEPARATOR}|·•]|{AFTER_DATE})\s*(?:{by})(?=\s|{SEPARATOR}|\Z)", re.IGNORECASE
+        ),
     )
 
 
 @cache
 def _by_pattern(profile: Any) -> re.Pattern[str]:
-    """Matches "Von Anna", "Von" and "28. November 2018 | Von …" texts."""
+    """Matches "Von Anna", "Von", "28. November 2018 | Von …" and
+    "11.09.2011, 16:20 von …" texts."""
     labels = "|".join(re.escape(label) for label in profile.label("by")) or "(?!)"
-    return re.compile(rf"(?:^|[|·•])\s*(?:{labels})(?:\s|$)", re.IGNORECASE)
+    return re.compile(rf"(?:^|[|·•]|{AFTER_DATE})\s*(?:{labels})(?:\s|$)", re.IGNORECASE)
 
 
 @cache
