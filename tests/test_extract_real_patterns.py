@@ -77,3 +77,26 @@ def test_byline_names_after_a_date_or_before_a_time() -> None:
 
 def test_a_count_is_no_byline_date() -> None:
     assert split_names("Teil 2 von 5", ["Von"]) == ["Teil 2 von 5"]
+
+
+OLD_COMMENTS = """<html lang="de"><head><title>Ein Beitrag | Altblog</title></head><body>
+<div id="content"><article class="post">
+<h1 class="entry-title">Ein Beitrag über Archive</h1>
+<p class="meta">12. März 2013 von Erika Muster</p>
+<div class="entry-content"><p>Archive bewahren, was sonst verloren ginge. Das gilt auch für
+Blogs, deren Beiträge nach Jahren verschwinden.</p><p>Darum lohnt es sich, sie zu sichern.</p></div>
+</article>
+<h3 id="comments">2 Kommentare</h3>
+<ol id="commentlist">
+<li class="comment"><p>Kommentar von Max Leser am 1. April 2020</p><p>Sehr richtig, danke!</p></li>
+<li class="comment"><p>Kommentar von Jana Beispiel am 2. April 2020</p><p>Gut geschrieben.</p></li>
+</ol></div></body></html>"""
+
+
+def test_an_old_themes_id_commentlist_is_neither_body_nor_byline() -> None:
+    post = extract(OLD_COMMENTS, "https://altblog.example/2013/03/ein-beitrag/").post
+    assert post is not None
+    assert post["comment_count"] == 2
+    assert "Sehr richtig" not in post["body_text"]
+    assert [a["name"] for a in post["authors"]] == ["Erika Muster"]
+    assert post["published_at"] == datetime(2013, 3, 11, 23, 0, tzinfo=UTC)

@@ -260,7 +260,7 @@ RELATED_BOX = css(
     ".wp-block-jetpack-related-posts",
 )
 RELATED_LINK = css("a[href]")
-COMMENTS = css(".comment-list li.comment", ".commentlist li.comment")
+COMMENTS = css(".comment-list li.comment", ".commentlist li.comment", "#commentlist li.comment")
 COMMENT_BLOCK = css(".wp-block-comment-template > li")
 COMMENTS_TITLE = css(".comments-title", ".wp-block-comments-title")
 COMMENT_FORM = css("#respond", ".comment-respond", "#commentform")
@@ -275,6 +275,7 @@ NOISE = css(
     ".comments-area",
     ".comment-list",
     ".commentlist",
+    "#commentlist",
     ".comment-respond",
     ".wp-block-comments",
     "#secondary",
@@ -318,6 +319,8 @@ BODY_NOISE = css(
     ".wp-block-post-author",
     ".comments-area",
     "#comments",
+    ".commentlist",
+    "#commentlist",
     ".comment-respond",
     ".screen-reader-text",
     ".post-navigation",
