@@ -64,7 +64,10 @@ class CrawlLog:
             verdict = _interrupted(verdict, reason)
         self.crawler.health_verdict = verdict  # type: ignore[attr-defined]
         if site_dir.is_dir():
-            append_crawl(site_dir, _crawl_row(stats, verdict, reason, self.started_at))
+            row = _crawl_row(stats, verdict, reason, self.started_at)
+            if int(stats.get("extract/posts", 0)) < self.policy.min_sample:
+                row["coverage"] = []  # too few posts to be the next crawl's baseline
+            append_crawl(site_dir, row)
 
 
 def _interrupted(verdict: Verdict, reason: str) -> Verdict:
