@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+#: A FetchedPage with one of these statuses says the site no longer serves the URL.
+GONE_STATUSES = (404, 410)
+
 
 @dataclass
 class FetchedPage:

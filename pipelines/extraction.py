@@ -5,14 +5,13 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from crawler.items import FetchedPage
+from crawler.items import GONE_STATUSES, FetchedPage
 from pipelines.extract import extract
+from pipelines.extract.page import decode_page
 from pipelines.health import COVERED_FIELDS
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-
-GONE_STATUSES = (404, 410)
 
 
 class ExtractionPipeline:
@@ -64,15 +63,3 @@ def _apply_hints(post: dict[str, Any], hints: dict[str, Any]) -> None:
     if post.get("post_id") is None and isinstance(hints.get("post_id"), int):
         post["post_id"] = hints["post_id"]
         post.setdefault("field_sources", {})["post_id"] = "declared"
-
-
-def decode_page(body: bytes, encoding: str | None) -> str:
-    """The page's text; Latin-1/cp1252 bytes mislabelled as UTF-8 are read as cp1252
-    (the declared encoding is trusted only while it decodes cleanly)."""
-    text = body.decode(encoding or "utf-8", errors="replace")
-    if "\ufffd" not in text:
-        return text
-    try:
-        return body.decode("cp1252")
-    except UnicodeDecodeError:
-        return text

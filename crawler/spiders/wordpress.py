@@ -31,7 +31,7 @@ from twisted.python.failure import Failure
 
 from crawler import discovery
 from crawler.errors import BadSpiderArgument
-from crawler.items import FetchedPage
+from crawler.items import GONE_STATUSES, FetchedPage
 from crawler.recrawl import RecrawlPlan
 from crawler.urls import is_within, normalise_url
 from pipelines.archive import known_posts
@@ -40,7 +40,6 @@ from pipelines.profile import load_profile
 REST_PAGE_SIZE = 100
 DISCOVERY_PRIORITY = 100
 LISTING_PRIORITY = 10
-GONE_STATUSES = [404, 410]
 #: Cached discovery documents are always revalidated (a conditional request),
 #: never trusted on the cache's heuristic freshness.
 REVALIDATE = {"Cache-Control": "max-age=0"}
@@ -238,7 +237,7 @@ class WordPressSpider(Spider):
             headers=REVALIDATE if cached else None,
             meta={
                 "source": source,
-                "handle_httpstatus_list": GONE_STATUSES,
+                "handle_httpstatus_list": list(GONE_STATUSES),
                 "dont_cache": not cached,
                 **meta,
             },

@@ -19,12 +19,11 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.items import FetchedPage
+from crawler.items import GONE_STATUSES, FetchedPage
 from pipelines.archive.archive import InvalidPost, Outcome, SiteArchive
 
 logger = logging.getLogger(__name__)
 
-GONE_STATUSES = frozenset({404, 410})
 _OUTCOME_STATS = {
     Outcome.NEW: "archive/posts_new",
     Outcome.CHANGED: "archive/posts_changed",
