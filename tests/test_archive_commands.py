@@ -69,7 +69,7 @@ class Extraction:
 def test_reextract_appends_only_changed_versions(tmp_path: Path) -> None:
     site_dir = archived(tmp_path, ["a", "b", "c"])
 
-    def extract(html: bytes, url: str) -> Extraction:
+    def extract(html: str, url: str) -> Extraction:
         slug = url.rstrip("/").rsplit("/", 1)[-1]
         if slug == "c":
             return Extraction(None)

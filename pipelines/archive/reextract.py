@@ -18,11 +18,12 @@ from typing import Any
 from pipelines.archive.archive import InvalidPost, SiteArchive
 from pipelines.archive.layout import SiteLayout
 from pipelines.archive.warc import WarcPage, read_pages
+from pipelines.extract.page import decode_page
 
 logger = logging.getLogger(__name__)
 
 #: ``extract(html, url) -> object with .post (dict | None)``, profile already bound.
-Extractor = Callable[[bytes, str], Any]
+Extractor = Callable[[str, str], Any]
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def _reextract_page(archive: SiteArchive, page: WarcPage, extract: Extractor) ->
     state = archive.states.get(page.url)
     if state is not None and state.fetched_at > page.fetched_at:
         return "stale"
-    post = extract(page.body, page.url).post
+    post = extract(decode_page(page.body, page.encoding), page.url).post
     if post is None:
         return "not_post"
     try:

@@ -13,12 +13,12 @@ import logging
 import os
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
@@ -210,6 +210,7 @@ class WarcPage:
     status: int
     body: bytes
     fetched_at: datetime
+    encoding: str = "utf-8"
 
 
 def read_pages(path: Path) -> Iterator[WarcPage]:
@@ -223,7 +224,7 @@ def read_pages(path: Path) -> Iterator[WarcPage]:
                 pending = _page(record)
             elif record.rec_type == "metadata" and pending is not None:
                 info = json.loads(record.content_stream().read())
-                pending = _with_requested(pending, info.get("requested_url") or pending.url)
+                pending = _with_metadata(pending, info)
     if pending is not None:
         yield pending
 
@@ -236,5 +237,10 @@ def _page(record: object) -> WarcPage:
     return WarcPage(url, url, status, body, date.replace(tzinfo=UTC))
 
 
-def _with_requested(page: WarcPage, requested_url: str) -> WarcPage:
-    return WarcPage(page.url, requested_url, page.status, page.body, page.fetched_at)
+def _with_metadata(page: WarcPage, info: dict[str, Any]) -> WarcPage:
+    """The page with what its metadata record adds: the URL asked for, the encoding."""
+    return replace(
+        page,
+        requested_url=info.get("requested_url") or page.url,
+        encoding=info.get("encoding") or page.encoding,
+    )

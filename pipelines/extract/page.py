@@ -53,6 +53,18 @@ def text_of(el: HtmlElement) -> str:
     return clean_text(el.text_content())
 
 
+def decode_page(body: bytes, encoding: str | None) -> str:
+    """The page's text; Latin-1/cp1252 bytes mislabelled as UTF-8 are read as cp1252
+    (the declared encoding is trusted only while it decodes cleanly)."""
+    text = body.decode(encoding or "utf-8", errors="replace")
+    if "\ufffd" not in text:
+        return text
+    try:
+        return body.decode("cp1252")
+    except UnicodeDecodeError:
+        return text
+
+
 def parse_html(html: str | bytes) -> HtmlElement | None:
     """The document's root element, or None when there is nothing to parse."""
     try:
