@@ -151,14 +151,19 @@ def html_links(body: str, url: str) -> list[str]:
     judge each fetched page), and a full parse of every page here would double
     the crawl's parsing work.
     """
-    seen: dict[str, None] = {}
+    hrefs: dict[str, None] = {}
     for tag in _LINK_TAG.finditer(body):
         if tag.group(1).lower() == "link" and not _PAGINATION_REL.search(tag.group(0)):
             continue
         href = _HREF.search(tag.group(0))
-        value = html.unescape(href.group(1)).strip() if href else ""
+        if href:
+            hrefs.setdefault(href.group(1), None)
+    seen: dict[str, None] = {}
+    for raw in hrefs:
+        value = html.unescape(raw).strip() if "&" in raw else raw.strip()
         if value and not value.startswith(_NOT_PAGES):
-            seen.setdefault(normalise_url(value, url), None)
+            absolute = value.startswith(("http://", "https://")) and "/." not in value
+            seen.setdefault(normalise_url(value, None if absolute else url), None)
     return list(seen)
 
 

@@ -29,6 +29,9 @@ RETRY_TIMES = 3
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 COOKIES_ENABLED = False
+# Scrapy starts CONCURRENT_ITEMS tasks for every response's output, however
+# little it yields; a page here yields one item and a few requests.
+CONCURRENT_ITEMS = 16
 TELNETCONSOLE_ENABLED = False
 
 # A nightly cron job: quiet unless something is wrong.

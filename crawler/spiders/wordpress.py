@@ -225,7 +225,7 @@ class WordPressSpider(Spider):
     # Pages ----------------------------------------------------------------
 
     def _page_request(self, url: str, source: str, priority: int = 0, **meta: Any) -> Request:
-        cached = source == "listing"
+        cached = source == "listing" and self._is_home_listing(url)
         # The spider asks for each URL once (``_requested``); dont_filter lets an
         # old slug's redirect reach a post fetched already, so its alias is recorded.
         self._requested.add(url)
@@ -342,6 +342,13 @@ class WordPressSpider(Spider):
             self._count("discovery/canary")
             self._note_unchanged(url, False)
             yield self._page_request(url, "canary")
+
+    def _is_home_listing(self, url: str) -> bool:
+        """The blog's own ``page/N/``: the listing an incremental crawl may read
+        again, so the only one worth a cache entry (archives of categories, tags
+        and authors are read in full crawls only)."""
+        rest = url[len(self.base_url) :] if url.startswith(self.base_url) else ""
+        return rest.startswith("page/") and rest[5:-1].isdigit() and rest.endswith("/")
 
     def _on_site(self, url: str) -> bool:
         return is_within(url, self.base_url)

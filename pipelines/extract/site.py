@@ -9,6 +9,7 @@ as :mod:`pipelines.extract.declared`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -32,6 +33,7 @@ SEPARATOR = "\x00"  # never in a parsed text node
 AFTER_DATE = r"(?:(?<=\d{4})|(?<=\d:\d{2}))(?:\s*Uhr)?,?"
 #: text nodes as strings that know their element (``getparent``, ``is_tail``)
 TEXTS = etree.XPath(".//text()")
+_SEPARATORS = re.compile(SEPARATOR)
 
 
 def _selected(page: Page, field: str) -> list[HtmlElement]:
@@ -87,9 +89,17 @@ def _candidates(profile: Any, texts: list[str]) -> list[int]:
     joined = SEPARATOR + SEPARATOR.join(texts)
     folded = joined.casefold()  # per character, so separators stay where they were
     labels, by = _joined_patterns(profile)
-    positions = {folded.count(SEPARATOR, 0, m.start() + 1) - 1 for m in labels.finditer(folded)}
-    positions |= {joined.count(SEPARATOR, 0, m.start() + 1) - 1 for m in by.finditer(joined)}
+    positions = _text_positions(folded, [m.start() for m in labels.finditer(folded)])
+    positions |= _text_positions(joined, [m.start() for m in by.finditer(joined)])
     return sorted(positions)
+
+
+def _text_positions(joined: str, offsets: list[int]) -> set[int]:
+    """Which text of ``joined`` each offset (of a SEPARATOR) falls in."""
+    if not offsets:
+        return set()
+    starts = [m.start() for m in _SEPARATORS.finditer(joined)]
+    return {bisect_right(starts, offset) - 1 for offset in offsets}
 
 
 @cache
