@@ -75,6 +75,32 @@ def test_every_post_is_found_with_discovery_sources_off(
     assert mismatches(read_posts(tmp_path), expected_posts(server.base_url, server.config)) == []
 
 
+ARCHIVE_PREFIXES = ("/category/", "/tag/", "/author/", "/2017/", "/2018/", "/2019/")
+
+
+def _archive_requests(server) -> list[str]:  # type: ignore[no-untyped-def]
+    return [path for _, path, _ in server.requests if path.startswith(ARCHIVE_PREFIXES)]
+
+
+def test_a_full_crawl_reads_no_archives_when_an_index_lists_the_posts(
+    replica, tmp_path: Path
+) -> None:
+    server = replica("classic")
+    assert run_crawl(tmp_path, base_url=server.base_url).returncode == 0
+    # an author archive may be read once, for a bio the REST API did not give
+    bios = [p for p in _archive_requests(server) if p.startswith("/author/") and p.count("/") == 3]
+    assert sorted(set(bios)) == sorted(bios)
+    assert [p for p in _archive_requests(server) if p not in bios] == []
+
+
+def test_a_full_crawl_reads_the_archives_when_no_index_answers(replica, tmp_path: Path) -> None:
+    server = replica("classic", sources_off={"wp-sitemap", "yoast-sitemap", "rest"})
+    assert run_crawl(tmp_path, base_url=server.base_url).returncode == 0
+    archives = _archive_requests(server)
+    assert any(p.startswith("/category/") for p in archives)
+    assert any(p.startswith("/tag/") for p in archives)
+
+
 def _tree_digest(root: Path) -> dict[str, str]:
     """Every archived file's hash; the lock, the crawl log (which records failed
     runs too) and the HTTP cache of discovery documents are not archive data."""

@@ -72,6 +72,9 @@ class WordPressSpider(Spider):
         self._yielded: set[str] = set()
         self._root: TextResponse | None = None
         self._index_hits = 0
+        self._rest_listed = False
+        self._archives: list[str] = []
+        self._reading_archives = False
         self._unchanged: set[str] = set()
         self._idle_done = False
         self.canaries = 0
@@ -189,7 +192,9 @@ class WordPressSpider(Spider):
 
     def parse_rest_posts(self, response: Response) -> Iterator[Request]:
         self._count("discovery/rest/documents")
-        yield from self._candidates(discovery.parse_rest_posts(response.body, response.url), "rest")
+        found = discovery.parse_rest_posts(response.body, response.url)
+        self._rest_listed = self._rest_listed or bool(found)
+        yield from self._candidates(found, "rest")
         total = _int_header(response, b"X-WP-TotalPages")
         if response.meta["rest_page"] == 1:
             for page in range(2, total + 1):
@@ -280,10 +285,13 @@ class WordPressSpider(Spider):
         )
 
     def _follow(self, response: TextResponse) -> Iterator[Request]:
-        """Full crawl: every on-site link, listings first."""
+        """Full crawl: every on-site link, listings first.  Archives of categories,
+        tags, authors and dates are kept for the end (:meth:`_archive_requests`)."""
         for url in self._links(response):
             role = discovery.link_role(url)
-            if role == "listing":
+            if role == "listing" and not (self._reading_archives or self._is_home_listing(url)):
+                self._archives.append(url)
+            elif role == "listing":
                 yield self._page_request(url, "listing", LISTING_PRIORITY)
             elif role == "page":
                 yield self._page_request(url, "link")
@@ -308,17 +316,34 @@ class WordPressSpider(Spider):
     # The end of discovery ---------------------------------------------------
 
     def idle(self) -> None:
-        """Once everything found is fetched: read listings if no index answered,
-        and ask again for archived posts that nothing listed any more."""
+        """Once everything found is fetched: read the archives or listings if no
+        index answered, and ask again for archived posts that nothing listed any more."""
         if self._idle_done:
             return
-        self._idle_done = True
-        requests = [*self._fallback_listing(), *self._rechecks(), *self._canary_requests()]
+        requests = list(self._archive_requests())
+        if not requests:
+            self._idle_done = True
+            requests = [*self._fallback_listing(), *self._rechecks(), *self._canary_requests()]
         assert self.crawler.engine is not None
         for request in requests:
             self.crawler.engine.crawl(request)
         if requests:
             raise DontCloseSpider
+
+    def _archive_requests(self) -> Iterator[Request]:
+        """Full crawl: the archives of categories, tags, authors and dates list the
+        same posts many times over; they are read only when neither a sitemap
+        nor the REST API listed the posts (the home listing is read always)."""
+        archives, self._archives = self._archives, []
+        if self._reading_archives or self._has_complete_index():
+            self._count("discovery/archives/skipped", len(archives))
+            return
+        self._reading_archives = True
+        for url in archives:
+            yield self._page_request(url, "listing", LISTING_PRIORITY)
+
+    def _has_complete_index(self) -> bool:
+        return self._rest_listed or (bool(self.indexed) and not self.index_failed)
 
     def _fallback_listing(self) -> Iterator[Request]:
         if self._root is not None and not self._index_hits:

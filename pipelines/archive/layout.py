@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +84,22 @@ def write_table_atomic(table: pa.Table, path: Path) -> None:
         os.fsync(out.fileno())
     os.replace(temp, path)
     fsync_dir(path.parent)
+
+
+def write_tables_atomic(tables: Iterable[pa.Table], schema: pa.Schema, path: Path) -> int:
+    """Write ``tables`` one row group each, as :func:`write_table_atomic` does a
+    single table, holding only one of them in memory; return the rows written."""
+    temp, rows = temp_path(path), 0
+    with temp.open("wb") as out:
+        with pq.ParquetWriter(out, schema, compression=COMPRESSION) as writer:
+            for table in tables:
+                writer.write_table(table)
+                rows += table.num_rows
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temp, path)
+    fsync_dir(path.parent)
+    return rows
 
 
 def fsync_dir(path: Path) -> None:

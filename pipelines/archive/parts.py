@@ -31,9 +31,12 @@ class PartWriter:
 
     def write(self, rows: Sequence[dict[str, Any]]) -> Path:
         """Write ``rows`` (dicts keyed by column name) as one new part; return its path."""
+        return self.write_table(pa.Table.from_pylist(list(rows), schema=self.schema))
+
+    def write_table(self, table: pa.Table) -> Path:
+        """Write ``table`` (of this writer's schema) as one new part; return its path."""
         self._seq += 1
         path = self.directory / f"part-{self.crawl_id}-{self._seq:05d}.parquet"
-        table = pa.Table.from_pylist(list(rows), schema=self.schema)
         write_table_atomic(table, path)
         return path
 

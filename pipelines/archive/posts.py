@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.archive.index import PostState, load_states
-from pipelines.archive.layout import SiteLayout, parquet_parts, write_table_atomic
+from pipelines.archive.layout import SiteLayout, parquet_parts, write_tables_atomic
 from pipelines.archive.parts import read_versions
 from pipelines.schema import POST_SCHEMA, conform
 
 logger = logging.getLogger(__name__)
+
+#: rows per row group of posts.parquet (and what a rebuild holds in memory)
+ROW_GROUP_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -38,25 +41,33 @@ class KnownPost:
 
 def rebuild_posts(site_dir: Path | str) -> int:
     """Rewrite ``<site_dir>/posts.parquet`` atomically from versions and events; return
-    the number of posts.  Rows are sorted by URL and always in the current schema."""
+    the number of posts.
+
+    Rows come in the order their newest versions were archived (the order of
+    ``versions/``, so a rebuild is byte-for-byte repeatable), a few hundred at a
+    time: memory stays flat however many posts the site has.
+    """
     layout = SiteLayout.of(site_dir)
     states = load_states(layout.site_dir)
-    table = _newest_rows(states)
-    write_table_atomic(table, layout.posts_path)
-    logger.info("rebuilt %s with %d posts", layout.posts_path, table.num_rows)
-    return cast(int, table.num_rows)
+    count = write_tables_atomic(_newest_rows(states), POST_SCHEMA, layout.posts_path)
+    logger.info("rebuilt %s with %d posts", layout.posts_path, count)
+    return count
 
 
-def _newest_rows(states: dict[str, PostState]) -> pa.Table:
+def _newest_rows(states: dict[str, PostState]) -> Iterator[pa.Table]:
+    """The newest version of every URL, in groups of about ROW_GROUP_ROWS rows."""
     by_part: dict[Path, list[int]] = defaultdict(list)
     for state in states.values():
         if state.part is not None:
             by_part[state.part].append(state.row)
-    tables = [read_versions(part).take(sorted(rows)) for part, rows in sorted(by_part.items())]
-    if not tables:
-        return POST_SCHEMA.empty_table()
-    table = pa.concat_tables(tables).sort_by("url")
-    return _with_state_columns(conform(table), states)
+    group: list[pa.Table] = []
+    for part, rows in sorted(by_part.items()):
+        group.append(read_versions(part).take(sorted(rows)))
+        if sum(table.num_rows for table in group) >= ROW_GROUP_ROWS:
+            yield _with_state_columns(conform(pa.concat_tables(group)), states)
+            group = []
+    if group:
+        yield _with_state_columns(conform(pa.concat_tables(group)), states)
 
 
 def _with_state_columns(table: pa.Table, states: dict[str, PostState]) -> pa.Table:

@@ -116,7 +116,9 @@ class WarcFile:
         self._out.close()
         self._out = None
         self._writer = None
-        finalise(self.open_path)
+        # every record was written whole: no need to scan for a torn one (finalise)
+        os.replace(self.open_path, self.final_path)
+        fsync_dir(self.final_path.parent)
 
 
 def warc_date(moment: datetime) -> str:

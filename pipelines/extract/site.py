@@ -34,6 +34,9 @@ AFTER_DATE = r"(?:(?<=\d{4})|(?<=\d:\d{2}))(?:\s*Uhr)?,?"
 #: text nodes as strings that know their element (``getparent``, ``is_tail``)
 TEXTS = etree.XPath(".//text()")
 _SEPARATORS = re.compile(SEPARATOR)
+BYLINE_OPENERS = SEPARATOR + "|·•"
+#: :data:`AFTER_DATE` for the text before a byline word, case-folded and right-stripped
+_ENDS_WITH_DATE = re.compile(r"(?:\d{4}|\d:\d{2})(?:\s*uhr)?,?\Z")
 
 
 def _selected(page: Page, field: str) -> list[HtmlElement]:
@@ -82,20 +85,25 @@ def _find_labels(page: Page) -> dict[str, list[HtmlElement]]:
 
 
 def _candidates(profile: Any, texts: list[str]) -> list[int]:
-    """Positions in ``texts`` that may hold a label, found by two regex scans of
-    all texts joined (a superset of the exact test, which a loop over every text
-    node would cost more to run).  Each text is preceded by SEPARATOR, so both
-    patterns start with a character set the regex engine can skip to."""
-    joined = SEPARATOR + SEPARATOR.join(texts)
-    folded = joined.casefold()  # per character, so separators stay where they were
+    """Positions in ``texts`` that may hold a label, found by regex scans of all
+    texts joined and case-folded (a superset of the exact test, which a loop over
+    every text node would cost more to run).  Each pattern starts with a literal
+    the regex engine can skip to; a byline word is then kept only where a text,
+    a ``|`` or a date ends right before it."""
+    folded = (SEPARATOR + SEPARATOR.join(texts)).casefold()  # separators stay put
     labels, by = _joined_patterns(profile)
-    positions = _text_positions(folded, [m.start() for m in labels.finditer(folded)])
-    positions |= _text_positions(joined, [m.start() for m in by.finditer(joined)])
-    return sorted(positions)
+    offsets = [m.start() for m in labels.finditer(folded)]
+    offsets += [m.start() for m in by.finditer(folded) if _starts_byline(folded, m.start())]
+    return sorted(_text_positions(folded, offsets))
+
+
+def _starts_byline(folded: str, offset: int) -> bool:
+    before = folded[max(0, offset - 40) : offset].rstrip()
+    return not before or before[-1] in BYLINE_OPENERS or bool(_ENDS_WITH_DATE.search(before))
 
 
 def _text_positions(joined: str, offsets: list[int]) -> set[int]:
-    """Which text of ``joined`` each offset (of a SEPARATOR) falls in."""
+    """Which text of ``joined`` each offset falls in."""
     if not offsets:
         return set()
     starts = [m.start() for m in _SEPARATORS.finditer(joined)]
@@ -104,15 +112,13 @@ def _text_positions(joined: str, offsets: list[int]) -> set[int]:
 
 @cache
 def _joined_patterns(profile: Any) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """:func:`_label_index` and :func:`_by_pattern` for texts joined by SEPARATOR."""
+    """:func:`_label_index` and the byline words, for case-folded texts joined by SEPARATOR."""
     keys = sorted(_label_index(profile), key=len, reverse=True)
     labels = "|".join(re.escape(key) for key in keys) or "(?!)"
-    by = "|".join(re.escape(label) for label in profile.label("by")) or "(?!)"
+    by = "|".join(re.escape(label.casefold()) for label in profile.label("by")) or "(?!)"
     return (
         re.compile(rf"{SEPARATOR}\s*(?:{labels})\s*(?={SEPARATOR}|\Z)"),
-        re.compile(
-            rf"(?:[{SEPARATOR}|·•]|{AFTER_DATE})\s*(?:{by})(?=\s|{SEPARATOR}|\Z)", re.IGNORECASE
-        ),
+        re.compile(rf"(?:{by})(?=\s|{SEPARATOR}|\Z)"),
     )
 
 
