@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -31,8 +32,8 @@ INLINE = frozenset({"strong", "b", "em", "i", "span", "label"})
 SEPARATOR = "\x00"  # never in a parsed text node
 #: the end of a date or time a byline starts with ("11.09.2011, 16:20 von Anna")
 AFTER_DATE = r"(?:(?<=\d{4})|(?<=\d:\d{2}))(?:\s*Uhr)?,?"
-#: text nodes as strings that know their element (``getparent``, ``is_tail``)
-TEXTS = etree.XPath(".//text()")
+#: the text nodes of an element, as plain strings (see :func:`_text_nodes`)
+TEXTS = etree.XPath(".//text()", smart_strings=False)
 _SEPARATORS = re.compile(SEPARATOR)
 BYLINE_OPENERS = SEPARATOR + "|·•"
 #: :data:`AFTER_DATE` for the text before a byline word, case-folded and right-stripped
@@ -66,9 +67,11 @@ def _hits(page: Page) -> dict[str, list[HtmlElement]]:
 
 def _find_labels(page: Page) -> dict[str, list[HtmlElement]]:
     body = page.root.find("body")
-    texts = TEXTS(body) if body is not None else []
+    if body is None:
+        return {}
+    texts: list[str] = TEXTS(body)
     wanted, by = _label_index(page.profile), _by_pattern(page.profile)
-    found: dict[str, list[HtmlElement]] = {}
+    roles: dict[int, str] = {}
     for position in _candidates(page.profile, texts):
         node = texts[position]
         text = node.strip()
@@ -76,12 +79,22 @@ def _find_labels(page: Page) -> dict[str, list[HtmlElement]]:
             continue
         role = wanted.get(text.casefold()) or ("by" if by.search(text) else None)
         if role:
-            owner = node.getparent()
-            parent = owner.getparent()
-            label = parent if node.is_tail and parent is not None else owner
-            if role == "comment_form" or page.in_post(label):
-                found.setdefault(role, []).append(label)
+            roles[position] = role
+    found: dict[str, list[HtmlElement]] = {}
+    for role, node in zip(roles.values(), _text_nodes(body, roles), strict=True):
+        owner = node.getparent()
+        parent = owner.getparent()
+        label = parent if node.is_tail and parent is not None else owner
+        if role == "comment_form" or page.in_post(label):
+            found.setdefault(role, []).append(label)
     return found
+
+
+def _text_nodes(body: HtmlElement, positions: Iterable[int]) -> list[Any]:
+    """The text nodes at ``positions`` (ascending) of :data:`TEXTS`, as strings
+    that know their element: made for these few only, they cost little."""
+    wanted = " or ".join(f"position()={position + 1}" for position in positions)
+    return body.xpath(f"(.//text())[{wanted}]") if wanted else []
 
 
 def _candidates(profile: Any, texts: list[str]) -> list[int]:
