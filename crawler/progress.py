@@ -10,7 +10,8 @@ otherwise (cron, a log file) it is logged at INFO through this module's
 logger.  Both come from :func:`progress_line`.
 
 found is ``scheduler/enqueued`` (every distinct URL the crawl decided to
-fetch), fetched is ``response_received_count``, archived is the sum of
+fetch) plus ``authors/bio_lookups`` (author archives the bio pipeline fetches
+past the scheduler), fetched is ``response_received_count``, archived is the sum of
 ``archive/posts_{new,changed,unchanged}``.  Time left is the not-yet-fetched
 URLs at the fetch rate so far.
 """
@@ -50,7 +51,8 @@ class Snapshot:
     def of(cls, stats: Mapping[str, Any], elapsed: float) -> Snapshot:
         archived = sum(int(stats.get(f"archive/posts_{kind}", 0)) for kind in ARCHIVED_KINDS)
         return cls(
-            found=int(stats.get("scheduler/enqueued", 0)),
+            found=int(stats.get("scheduler/enqueued", 0))
+            + int(stats.get("authors/bio_lookups", 0)),
             fetched=int(stats.get("response_received_count", 0)),
             archived=archived,
             elapsed=elapsed,

@@ -45,6 +45,8 @@ ITEM_PIPELINES = {
     "pipelines.authors.AuthorBioPipeline": 300,
     "pipelines.archive.pipeline.ArchivePipeline": 900,
 }
+# Worker processes that extract posts beside the crawl (0: in the crawl's process).
+EXTRACT_PROCESSES = 1
 
 # The archive.
 ARCHIVE_DIR = "data"
