@@ -5,8 +5,9 @@
 1. requests a crawl makes on a ``--posts`` replica: the first full crawl, a
    re-crawl of the unchanged blog, a re-crawl after edition 2 (3 new posts,
    2 edited, 1 removed), and a weekly ``full=true`` crawl;
-2. a full crawl of a ``--big`` replica with politeness off: posts/s, CPU
-   seconds per post, peak memory, archive size and where the time went;
+2. full crawls of a ``--big`` replica and of one a tenth its size, politeness
+   off: posts/s, CPU per post and peak memory of the crawl and of its
+   extraction worker, archive size and where the crawl process's time went;
 3. loading that archive's ``posts.parquet`` with pandas and DuckDB.
 
 The replica runs in its own process, so the crawl's CPU and memory are its own.
@@ -95,35 +96,64 @@ def _request_row(name: str, stats: dict[str, float]) -> str:
     )
 
 
-def throughput_table(posts: int) -> tuple[list[str], Path, tempfile.TemporaryDirectory[str]]:
-    tmp = tempfile.TemporaryDirectory()
-    archive = Path(tmp.name)
-    with replica(posts) as url:
-        stats = crawl(archive, url)
-    size = sum(p.stat().st_size for p in (archive / "materna").rglob("*") if p.is_file())
-    warc = sum(p.stat().st_size for p in (archive / "materna" / "warc").glob("*"))
-    fetched = stats["posts_fetched"]
-    crawl_s = stats["crawl_seconds"]
-    other = crawl_s - stats["extract_seconds"] - stats["archive_seconds"]
+def throughput_table(sizes: list[int]) -> tuple[list[str], Path, tempfile.TemporaryDirectory[str]]:
+    """Full crawls of replicas of ``sizes`` posts, one column each; the archive of the last."""
+    columns = []
+    for posts in sizes:
+        tmp = tempfile.TemporaryDirectory()
+        archive = Path(tmp.name)
+        with replica(posts) as url:
+            columns.append(_throughput_column(crawl(archive, url), archive / "materna"))
+        if posts != sizes[-1]:
+            tmp.cleanup()
     rows = [
-        "| measure | value |",
-        "|---|---|",
-        f"| posts archived | {fetched:.0f} |",
-        f"| crawl time (s) | {crawl_s:.1f} |",
-        f"| posts per second | {fetched / crawl_s:.1f} |",
-        f"| CPU time per post (crawl process) | {stats['cpu_seconds'] / fetched * 1000:.1f} ms |",
-        f"| peak memory (max RSS of the crawl) | {stats['max_rss_mb']:.0f} MB |",
-        f"| archive on disk (all) | {size / 2**20:.1f} MB |",
-        f"| of which WARC | {warc / 2**20:.1f} MB |",
-        _share_row("time in extraction", stats["extract_seconds"], crawl_s),
-        _share_row("time in archive writing", stats["archive_seconds"], crawl_s),
-        _share_row("time in fetching, discovery and Scrapy", other, crawl_s),
+        "| measure | " + " | ".join(f"{posts:,} posts" for posts in sizes) + " |",
+        "|---|" + "---|" * len(sizes),
     ]
+    for index, name in enumerate(THROUGHPUT_ROWS):
+        rows.append(f"| {name} | " + " | ".join(column[index] for column in columns) + " |")
     return rows, archive, tmp
 
 
-def _share_row(name: str, seconds: float, total: float) -> str:
-    return f"| {name} | {seconds:.1f} s ({seconds / total:.0%}) |"
+THROUGHPUT_ROWS = (
+    "posts archived",
+    "crawl time",
+    "posts per second",
+    "CPU per post: crawl process",
+    "CPU per post: extraction worker",
+    "peak memory: crawl process",
+    "peak memory: extraction worker",
+    "peak memory: both (sum of the two peaks)",
+    "archive on disk (of which WARC)",
+    "crawl process: archive writing",
+    "crawl process: fetching, discovery, Scrapy",
+    "extraction (in the worker, beside the crawl)",
+)
+
+
+def _throughput_column(stats: dict[str, float], site: Path) -> list[str]:
+    size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    warc = sum(p.stat().st_size for p in (site / "warc").glob("*"))
+    posts, seconds = stats["posts_fetched"], stats["crawl_seconds"]
+    own = stats["cpu_seconds"]
+    return [
+        f"{posts:.0f}",
+        f"{seconds:.1f} s",
+        f"{posts / seconds:.1f}",
+        f"{own / posts * 1000:.1f} ms",
+        f"{stats['worker_cpu_seconds'] / posts * 1000:.1f} ms",
+        f"{stats['max_rss_mb']:.0f} MB",
+        f"{stats['worker_max_rss_mb']:.0f} MB",
+        f"{stats['max_rss_mb'] + stats['worker_max_rss_mb']:.0f} MB",
+        f"{size / 2**20:.1f} MB ({warc / 2**20:.1f} MB)",
+        _share(stats["archive_seconds"], own),
+        _share(own - stats["archive_seconds"], own),
+        f"{stats['extract_seconds']:.1f} s",
+    ]
+
+
+def _share(seconds: float, total: float) -> str:
+    return f"{seconds:.1f} s ({seconds / total:.0%})"
 
 
 def loading_table(archive: Path, repeat: int = 5) -> list[str]:
@@ -156,9 +186,9 @@ def main() -> None:
     args = parser.parse_args()
     print(f"## Requests per crawl ({args.posts}-post replica)\n")
     print("\n".join(request_table(args.posts)))
-    rows, archive, tmp = throughput_table(args.big)
+    rows, archive, tmp = throughput_table([args.big // 10, args.big])
     with tmp:
-        print(f"\n## Full crawl of a {args.big}-post replica, politeness off\n")
+        print("\n## Full crawls, politeness off\n")
         print("\n".join(rows))
         print(f"\n## Loading posts.parquet ({args.big} posts)\n")
         print("\n".join(loading_table(archive)))

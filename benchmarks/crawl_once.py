@@ -37,6 +37,8 @@ def main() -> None:
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    # the extraction workers, which have exited (and been waited for) by now
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     elapsed = (stats["finish_time"] - stats["start_time"]).total_seconds()
 
     def count(key: str) -> float:
@@ -53,6 +55,8 @@ def main() -> None:
                 "archive_seconds": count("archive/seconds"),
                 "cpu_seconds": usage.ru_utime + usage.ru_stime,
                 "max_rss_mb": usage.ru_maxrss / 1024,
+                "worker_cpu_seconds": workers.ru_utime + workers.ru_stime,
+                "worker_max_rss_mb": workers.ru_maxrss / 1024,
             }
         )
     )

@@ -20,11 +20,12 @@ from tests.support.truth import mismatches
 SOURCES = ("wp-sitemap", "yoast-sitemap", "robots-sitemaps", "feed", "rest", "archives")
 
 
+@pytest.mark.parametrize("processes", ["1", "0"], ids=["worker", "in-process"])
 def test_materna_crawl_archives_every_post_once_with_every_field_right(
-    replica, tmp_path: Path
+    replica, tmp_path: Path, processes: str
 ) -> None:
     server = replica("classic")
-    result = run_crawl(tmp_path, base_url=server.base_url)
+    result = run_crawl(tmp_path, "-s", f"EXTRACT_PROCESSES={processes}", base_url=server.base_url)
     assert result.returncode == 0, result.stderr
     rows = read_posts(tmp_path)
     expected = expected_posts(server.base_url, server.config)

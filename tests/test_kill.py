@@ -33,8 +33,40 @@ def _kill_after_parts(process: subprocess.Popen[bytes], versions: Path, parts: i
         if versions.exists() and len(list(versions.glob("*.parquet"))) >= start + parts:
             break
         time.sleep(0.05)
+    workers = _children(process.pid)
+    assert workers, "the crawl was killed before it started an extraction worker"
     process.send_signal(signal.SIGKILL)
     process.wait()
+    _no_worker_outlives_its_crawl(workers)
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (the crawl's extraction workers)."""
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.add(int(stat.parent.name))
+    return children
+
+
+def _no_worker_outlives_its_crawl(workers: set[int]) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.05)
+    alive = [pid for pid in workers if _is_running(pid)]
+    assert alive == [], f"extraction workers {alive} outlived the killed crawl"
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def _every_parquet_file_reads(site: Path) -> None:
