@@ -8,8 +8,13 @@ benchmark can read the crawler's stats, CPU time and peak memory.
 from __future__ import annotations
 
 import json
+import os
+import re
 import resource
 import sys
+import threading
+from pathlib import Path
+from typing import Self
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
@@ -24,6 +29,41 @@ def _options(argv: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     return spider_args, settings
 
 
+class ChildPeak:
+    """The largest peak RSS (``VmHWM``) of this process's children, sampled while
+    they run: ``getrusage`` would report a child's RSS from before its ``exec``,
+    when it still shared the whole crawl's pages."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.peak_kb = 0
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        me = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+        while not self._stop.wait(self.interval):
+            for pid in me.read_text().split() if me.exists() else []:
+                self.peak_kb = max(self.peak_kb, _hwm_kb(pid))
+
+
+def _hwm_kb(pid: str) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
 def main() -> None:
     archive, base_url, *rest = sys.argv[1:]
     spider_args, overrides = _options(rest)
@@ -34,7 +74,8 @@ def main() -> None:
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("materna")
     process.crawl(crawler, base_url=base_url, **spider_args)
-    process.start()
+    with ChildPeak() as workers_peak:
+        process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     usage = resource.getrusage(resource.RUSAGE_SELF)
     # the extraction workers, which have exited (and been waited for) by now
@@ -56,7 +97,7 @@ def main() -> None:
                 "cpu_seconds": usage.ru_utime + usage.ru_stime,
                 "max_rss_mb": usage.ru_maxrss / 1024,
                 "worker_cpu_seconds": workers.ru_utime + workers.ru_stime,
-                "worker_max_rss_mb": workers.ru_maxrss / 1024,
+                "worker_max_rss_mb": workers_peak.peak_kb / 1024,
             }
         )
     )

@@ -27,7 +27,7 @@ STATE_COLUMNS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class PostState:
     """What the archive knows about one URL: its newest version and where it lies.
 

@@ -58,8 +58,10 @@ def read_versions(path: Path, columns: Sequence[str] | None = None) -> pa.Table:
     back as nulls, or empty lists where the column is not nullable.
     """
     wanted = list(columns) if columns is not None else list(POST_SCHEMA.names)
-    present = set(pq.read_schema(path).names)
-    table = pq.read_table(path, columns=[c for c in wanted if c in present])
+    # one ParquetFile: opening a small part twice (schema, then table) costs more than reading it
+    part = pq.ParquetFile(path)
+    present = set(part.schema_arrow.names)
+    table = part.read(columns=[c for c in wanted if c in present])
     if all(c in present for c in wanted):
         return table
     return conform(table).select(wanted)
