@@ -78,7 +78,7 @@ def test_a_crawl_without_terminal_logs_plain_progress_lines(
     result = run_crawl(
         tmp_path,
         "-s", "LOG_LEVEL=INFO",
-        "-s", "PROGRESS_INTERVAL=0.5",
+        "-s", "PROGRESS_INTERVAL=0.1",
         base_url=server.base_url,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
