@@ -10,8 +10,9 @@ otherwise (cron, a log file) it is logged at INFO through this module's
 logger.  Both come from :func:`progress_line`.
 
 found is ``scheduler/enqueued`` (every distinct URL the crawl decided to
-fetch) plus ``authors/bio_lookups`` (author archives the bio pipeline fetches
-past the scheduler), fetched is ``response_received_count``, archived is the sum of
+fetch), or ``downloader/request_count`` when more requests were sent (robots.txt
+and author archives go past the scheduler): both only grow, and neither is
+below the responses.  fetched is ``response_received_count``, archived is the sum of
 ``archive/posts_{new,changed,unchanged}``.  Time left is the not-yet-fetched
 URLs at the fetch rate so far.
 """
@@ -51,8 +52,10 @@ class Snapshot:
     def of(cls, stats: Mapping[str, Any], elapsed: float) -> Snapshot:
         archived = sum(int(stats.get(f"archive/posts_{kind}", 0)) for kind in ARCHIVED_KINDS)
         return cls(
-            found=int(stats.get("scheduler/enqueued", 0))
-            + int(stats.get("authors/bio_lookups", 0)),
+            found=max(
+                int(stats.get("scheduler/enqueued", 0)),
+                int(stats.get("downloader/request_count", 0)),
+            ),
             fetched=int(stats.get("response_received_count", 0)),
             archived=archived,
             elapsed=elapsed,
