@@ -105,9 +105,7 @@ def reference_labels(page: Page) -> dict[str, list[HtmlElement]]:
             continue
         role = wanted.get(text.casefold()) or ("by" if by.search(text) else None)
         if role:
-            owner = node.getparent()
-            parent = owner.getparent()
-            label = parent if node.is_tail and parent is not None else owner
+            label = site.label_element(node)
             if role == "comment_form" or page.in_post(label):
                 found.setdefault(role, []).append(label)
     return found

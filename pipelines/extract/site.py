@@ -30,14 +30,14 @@ BOX_MIN_TEXT = 40
 MAX_TERMS = 30
 INLINE = frozenset({"strong", "b", "em", "i", "span", "label"})
 SEPARATOR = "\x00"  # never in a parsed text node
+#: what may stand right before a byline word in its text ("28. November 2018 | Von")
+BYLINE_OPENERS = "|·•"
 #: the end of a date or time a byline starts with ("11.09.2011, 16:20 von Anna")
-AFTER_DATE = r"(?:(?<=\d{4})|(?<=\d:\d{2}))(?:\s*Uhr)?,?"
+DATE_END = r"(?:\d{4}|\d:\d{2})(?:\s*Uhr)?,?"
 #: the text nodes of an element, as plain strings (see :func:`_text_nodes`)
 TEXTS = etree.XPath(".//text()", smart_strings=False)
 _SEPARATORS = re.compile(SEPARATOR)
-BYLINE_OPENERS = SEPARATOR + "|·•"
-#: :data:`AFTER_DATE` for the text before a byline word, case-folded and right-stripped
-_ENDS_WITH_DATE = re.compile(r"(?:\d{4}|\d:\d{2})(?:\s*uhr)?,?\Z")
+_ENDS_WITH_DATE = re.compile(rf"{DATE_END}\Z", re.IGNORECASE)
 
 
 def _selected(page: Page, field: str) -> list[HtmlElement]:
@@ -82,12 +82,18 @@ def _find_labels(page: Page) -> dict[str, list[HtmlElement]]:
             roles[position] = role
     found: dict[str, list[HtmlElement]] = {}
     for role, node in zip(roles.values(), _text_nodes(body, roles), strict=True):
-        owner = node.getparent()
-        parent = owner.getparent()
-        label = parent if node.is_tail and parent is not None else owner
+        label = label_element(node)
         if role == "comment_form" or page.in_post(label):
             found.setdefault(role, []).append(label)
     return found
+
+
+def label_element(node: Any) -> HtmlElement:
+    """The element a label text node names: its own element, or for a tail text
+    (``<b>x</b>Schlagwörter:``) the element around both."""
+    owner: HtmlElement = node.getparent()
+    parent = owner.getparent()
+    return parent if node.is_tail and parent is not None else owner
 
 
 def _text_nodes(body: HtmlElement, positions: Iterable[int]) -> list[Any]:
@@ -112,7 +118,11 @@ def _candidates(profile: Any, texts: list[str]) -> list[int]:
 
 def _starts_byline(folded: str, offset: int) -> bool:
     before = folded[max(0, offset - 40) : offset].rstrip()
-    return not before or before[-1] in BYLINE_OPENERS or bool(_ENDS_WITH_DATE.search(before))
+    return (
+        not before
+        or before[-1] in SEPARATOR + BYLINE_OPENERS
+        or bool(_ENDS_WITH_DATE.search(before))
+    )
 
 
 def _text_positions(joined: str, offsets: list[int]) -> set[int]:
@@ -140,7 +150,8 @@ def _by_pattern(profile: Any) -> re.Pattern[str]:
     """Matches "Von Anna", "Von", "28. November 2018 | Von …" and
     "11.09.2011, 16:20 von …" texts."""
     labels = "|".join(re.escape(label) for label in profile.label("by")) or "(?!)"
-    return re.compile(rf"(?:^|[|·•]|{AFTER_DATE})\s*(?:{labels})(?:\s|$)", re.IGNORECASE)
+    openers = re.escape(BYLINE_OPENERS)
+    return re.compile(rf"(?:^|[{openers}]|{DATE_END})\s*(?:{labels})(?:\s|$)", re.IGNORECASE)
 
 
 @cache
