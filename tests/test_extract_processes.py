@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 from pathlib import Path
 from zoneinfo import ZoneInfoNotFoundError
 
@@ -79,3 +80,20 @@ def test_a_dead_worker_is_counted_and_its_pages_handed_back() -> None:
             await workers.close()
 
     assert asyncio.run(kill_worker()) == 1
+
+
+def test_no_worker_that_can_start_means_every_page_is_handed_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+
+    async def without_python() -> None:
+        workers = ExtractorProcesses(1)
+        try:
+            for url in ("https://b/x/", "https://b/y/"):
+                with pytest.raises(WorkerGone, match="cannot start"):
+                    await workers.extract(PAGES[0].read_bytes(), "utf-8", url, PROFILE, None)
+        finally:
+            await workers.close()
+
+    asyncio.run(without_python())

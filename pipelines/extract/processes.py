@@ -80,7 +80,10 @@ class ExtractorProcesses:
         """What :func:`run_extraction` returns, computed by a worker; or WorkerGone."""
         if self._started is None:
             self._started = asyncio.ensure_future(self._start())
-        await self._started
+        try:
+            await self._started
+        except OSError as exc:  # no worker could be started: every page is extracted here
+            raise WorkerGone(f"cannot start an extraction worker: {exc}") from exc
         worker = self._next_worker()
         job = next(self._jobs)
         future: asyncio.Future[tuple[Extraction, float]] = (
@@ -147,6 +150,7 @@ class ExtractorProcesses:
             self._lose(worker)
 
     def _lose(self, worker: _Worker) -> None:
+        # after close() (no workers listed) a worker's end is expected, not a loss
         if worker.alive and self._workers:
             self.lost += 1
         worker.alive = False
