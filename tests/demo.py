@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from pipelines.report.measures import ranking
 from tests.replica import ReplicaConfig, ReplicaServer
 from tests.support.crawl import run_crawl
 
@@ -22,7 +23,7 @@ def describe(posts_path: Path) -> str:
     dates = sorted(r["published_at"] for r in rows)
     tags = Counter(tag for r in rows for tag in r["tags"])
     authors = {a["name"] for r in rows for a in r["authors"]}
-    top = ", ".join(f"{tag} ({n})" for tag, n in tags.most_common(5))
+    top = ", ".join(f"{tag} ({n})" for tag, n in ranking(tags, 5))  # the report's ranking
     return "\n".join(
         [
             (
