@@ -25,8 +25,9 @@ def _start_crawl(archive: Path, base_url: str, *args: str) -> subprocess.Popen[b
     return subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _kill_after_parts(process: subprocess.Popen[bytes], versions: Path, parts: int) -> None:
-    """SIGKILL once the crawl has written ``parts`` more version files (or after 60 s)."""
+def _kill_after_parts(process: subprocess.Popen[bytes], versions: Path, parts: int) -> set[int]:
+    """SIGKILL once the crawl has written ``parts`` more version files (or after 60 s);
+    return the extraction workers it had then, each checked to be gone soon after."""
     start = len(list(versions.glob("*.parquet"))) if versions.exists() else 0
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
@@ -34,10 +35,10 @@ def _kill_after_parts(process: subprocess.Popen[bytes], versions: Path, parts: i
             break
         time.sleep(0.05)
     workers = _children(process.pid)
-    assert workers, "the crawl was killed before it started an extraction worker"
     process.send_signal(signal.SIGKILL)
     process.wait()
     _no_worker_outlives_its_crawl(workers)
+    return workers
 
 
 def _children(pid: int) -> set[int]:
@@ -84,7 +85,8 @@ def test_killed_crawls_lose_nothing_and_the_next_run_completes(replica, tmp_path
     versions = site / "versions"
 
     for parts in (2, 5):
-        _kill_after_parts(_start_crawl(tmp_path, server.base_url), versions, parts)
+        workers = _kill_after_parts(_start_crawl(tmp_path, server.base_url), versions, parts)
+        assert workers, "killed mid-crawl, the crawl had an extraction worker to leave behind"
         _every_parquet_file_reads(site)
         assert not (site / "posts.parquet").exists()
 
