@@ -33,10 +33,12 @@ def normalise_url(url: str, base: str | None = None) -> str:
     return _normalise(urljoin(base, url.strip()) if base is not None else url.strip())
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _normalise(url: str) -> str:
     """The work of :func:`normalise_url`, cached: sidebars and menus repeat the
-    same links on every page of a blog."""
+    same links on every page of a blog.  A few thousand entries hold those; a
+    bigger cache fills with links seen once (share buttons, other posts) and
+    makes the crawl's memory grow with the blog."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()

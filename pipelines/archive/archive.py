@@ -136,6 +136,9 @@ class SiteArchive:
             return
         try:
             self.close_files()
+            # the rebuild reads the states again from versions/ (the one source of
+            # truth); these would only double what the crawl's end holds in memory
+            self.states = {}
             if complete:
                 rebuild_posts(self.layout.site_dir)
         finally:
