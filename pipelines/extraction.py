@@ -7,6 +7,7 @@ crawl uses a second core; 0 extracts in the crawl's own process.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from crawler.items import GONE_STATUSES, FetchedPage
@@ -17,6 +18,10 @@ from pipelines.health import COVERED_FIELDS
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+#: posts whose counts are gathered before they go to the crawl's stats (a post
+#: has some forty counts, and each stats call is a dozen Python calls in Scrapy)
+COUNTS_EVERY = 100
+
 
 class ExtractionPipeline:
     """Set ``item.kind`` and, for posts, ``item.post``; count which layer gave each field."""
@@ -24,6 +29,7 @@ class ExtractionPipeline:
     def __init__(self, crawler: Crawler, processes: int) -> None:
         self.crawler = crawler
         self.workers = ExtractorProcesses(processes) if processes > 0 else None
+        self._counts: Counter[str] = Counter()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
@@ -36,9 +42,7 @@ class ExtractionPipeline:
             item.kind = "gone"
             return item
         result, seconds = await self._extract(item)
-        assert self.crawler.stats is not None
-        # Scrapy's stub says int, but StatsCollector adds floats just as well
-        self.crawler.stats.inc_value("extract/seconds", seconds)  # type: ignore[arg-type]
+        self._counts["extract/seconds"] += seconds  # type: ignore[assignment]  # a float count
         item.kind = result.kind
         item.post = result.post
         if item.post is not None:
@@ -47,6 +51,7 @@ class ExtractionPipeline:
         return item
 
     async def close_spider(self) -> None:
+        self._publish_counts()
         if self.workers is not None:
             await self.workers.close()
             if self.workers.lost:
@@ -64,17 +69,22 @@ class ExtractionPipeline:
         return run_extraction(*page)
 
     def _count_sources(self, post: dict[str, Any], disagreements: list[str]) -> None:
+        counts = self._counts
+        counts["extract/posts"] += 1
+        counts.update(f"extract/present/{name}" for name in COVERED_FIELDS if post.get(name))
+        for field_name, layer in post.get("field_sources", {}).items():
+            counts[f"extract/layer/{layer}"] += 1
+            counts[f"extract/field/{field_name}/{layer}"] += 1
+        counts.update(f"extract/disagreement/{name}" for name in disagreements)
+        if counts["extract/posts"] >= COUNTS_EVERY:
+            self._publish_counts()
+
+    def _publish_counts(self) -> None:
         stats = self.crawler.stats
         assert stats is not None
-        stats.inc_value("extract/posts")
-        for field_name in COVERED_FIELDS:
-            if post.get(field_name):
-                stats.inc_value(f"extract/present/{field_name}")
-        for field_name, layer in post.get("field_sources", {}).items():
-            stats.inc_value(f"extract/layer/{layer}")
-            stats.inc_value(f"extract/field/{field_name}/{layer}")
-        for field_name in disagreements:
-            stats.inc_value(f"extract/disagreement/{field_name}")
+        for key, count in self._counts.items():
+            stats.inc_value(key, count)
+        self._counts.clear()
 
 
 def _apply_hints(post: dict[str, Any], hints: dict[str, Any]) -> None:
