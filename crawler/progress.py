@@ -12,8 +12,9 @@ logger.  Both come from :func:`progress_line`.
 found is ``scheduler/enqueued`` (every distinct URL the crawl decided to
 fetch), or ``downloader/request_count`` when more requests were sent (robots.txt
 and author archives go past the scheduler): both only grow, and neither is
-below the responses.  fetched is ``response_received_count``, archived is the sum of
-``archive/posts_{new,changed,unchanged}``.  Time left is the not-yet-fetched
+below the responses; plus ``discovery/waiting``, the posts an index named that
+wait for their turn in the scheduler.  fetched is ``response_received_count``,
+archived is the sum of ``archive/posts_{new,changed,unchanged}``.  Time left is the not-yet-fetched
 URLs at the fetch rate so far.
 """
 
@@ -55,7 +56,8 @@ class Snapshot:
             found=max(
                 int(stats.get("scheduler/enqueued", 0)),
                 int(stats.get("downloader/request_count", 0)),
-            ),
+            )
+            + int(stats.get("discovery/waiting", 0)),
             fetched=int(stats.get("response_received_count", 0)),
             archived=archived,
             elapsed=elapsed,

@@ -45,6 +45,9 @@ ITEM_PIPELINES = {
     "pipelines.authors.AuthorBioPipeline": 300,
     "pipelines.archive.pipeline.ArchivePipeline": 900,
 }
+# Posts named by a sitemap or the REST API wait as URLs and go to the
+# scheduler this many at a time, whenever it runs dry.
+DISCOVERY_BATCH = 64
 # Worker processes that extract posts beside the crawl (0: in the crawl's process).
 EXTRACT_PROCESSES = 1
 

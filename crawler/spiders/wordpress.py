@@ -11,11 +11,17 @@ crawls are incremental (:mod:`crawler.recrawl`): discovery documents are asked
 for conditionally, only new or changed posts are fetched, listings are read
 only when no index answered, and archived posts missing from a complete index
 are asked for again so that a removed post is recorded as gone.
+
+A sitemap or the REST API can name thousands of posts at once.  They wait as
+URLs in a backlog and go to Scrapy's scheduler ``DISCOVERY_BATCH`` at a time,
+whenever the scheduler runs dry: a queued request weighs a kilobyte, a waiting
+URL a tenth of that, so memory does not grow with the size of the blog.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,6 +84,8 @@ class WordPressSpider(Spider):
         self._unchanged: set[str] = set()
         self._idle_done = False
         self.canaries = 0
+        self.batch = 64
+        self._backlog: deque[tuple[discovery.Found, str]] = deque()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WordPressSpider:
@@ -85,7 +93,9 @@ class WordPressSpider(Spider):
         site_dir = Path(crawler.settings.get("ARCHIVE_DIR", "data")) / spider.site
         spider.plan = RecrawlPlan(known_posts(site_dir), spider.full)
         spider.canaries = crawler.settings.getint("HEALTH_CANARY_POSTS", 3)
+        spider.batch = max(1, crawler.settings.getint("DISCOVERY_BATCH", 64))
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.feed_scheduler, signal=signals.scheduler_empty)
         return spider
 
     @classmethod
@@ -204,6 +214,8 @@ class WordPressSpider(Spider):
         self.author_bios.update(discovery.parse_rest_users(response.body, response.url))
 
     def _candidates(self, found: list[discovery.Found], source: str) -> Iterator[Request]:
+        """Put the posts worth fetching in the backlog; yields nothing (it is a
+        generator only so that the sources' callbacks can ``yield from`` it)."""
         for item in found:
             if item.url in self._requested or not self._on_site(item.url):
                 continue
@@ -215,7 +227,23 @@ class WordPressSpider(Spider):
             wanted = self.plan.wants(item.url, item.hints.get("lastmod"))
             self._note_unchanged(item.url, not wanted)
             if wanted:
-                yield self._page_request(item.url, source, hints=item.hints)
+                self._requested.add(item.url)
+                self._backlog.append((item, source))
+        self._note_backlog()
+        yield from ()
+
+    def feed_scheduler(self) -> None:
+        """The scheduler ran dry: hand it the next batch of the backlog."""
+        if not self._backlog or self.crawler.engine is None:
+            return
+        for _ in range(min(self.batch, len(self._backlog))):
+            item, source = self._backlog.popleft()
+            self.crawler.engine.crawl(self._page_request(item.url, source, hints=item.hints))
+        self._note_backlog()
+
+    def _note_backlog(self) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("discovery/waiting", len(self._backlog))
 
     def _note_unchanged(self, url: str, unchanged: bool) -> None:
         """Keep ``discovery/unchanged``: archived posts an index showed unchanged and
@@ -285,8 +313,9 @@ class WordPressSpider(Spider):
         )
 
     def _follow(self, response: TextResponse) -> Iterator[Request]:
-        """Full crawl: every on-site link, listings first.  Archives of categories,
-        tags, authors and dates are kept for the end (:meth:`_archive_requests`)."""
+        """Full crawl: every on-site link.  Listings (the home page's ``page/N/``,
+        archives of categories, tags, authors and dates) are kept for the end
+        (:meth:`_archive_requests`)."""
         for url in self._links(response):
             role = discovery.link_role(url)
             if role == "listing" and not (self._reading_archives or self._is_home_listing(url)):
@@ -318,6 +347,9 @@ class WordPressSpider(Spider):
     def idle(self) -> None:
         """Once everything found is fetched: read the archives or listings if no
         index answered, and ask again for archived posts that nothing listed any more."""
+        if self._backlog:
+            self.feed_scheduler()
+            raise DontCloseSpider
         if self._idle_done:
             return
         requests = list(self._archive_requests())
@@ -331,9 +363,9 @@ class WordPressSpider(Spider):
             raise DontCloseSpider
 
     def _archive_requests(self) -> Iterator[Request]:
-        """Full crawl: the archives of categories, tags, authors and dates list the
-        same posts many times over; they are read only when neither a sitemap
-        nor the REST API listed the posts (the home listing is read always)."""
+        """Full crawl: listings name posts that a sitemap or the REST API lists
+        too (archives of categories, tags and dates many times over); they are
+        read only when neither index listed the posts."""
         archives, self._archives = self._archives, []
         if self._reading_archives or self._has_complete_index():
             self._count("discovery/archives/skipped", len(archives))
