@@ -318,7 +318,7 @@ class WordPressSpider(Spider):
         (:meth:`_archive_requests`)."""
         for url in self._links(response):
             role = discovery.link_role(url)
-            if role == "listing" and not (self._reading_archives or self._is_home_listing(url)):
+            if role == "listing" and not self._reading_archives:
                 self._archives.append(url)
             elif role == "listing":
                 yield self._page_request(url, "listing", LISTING_PRIORITY)
