@@ -1,9 +1,7 @@
 """Raw pages as WARC 1.1 (ISO 28500): one gzip member per record, via warcio.
 
 A crawl writes ``warc/<crawl_id>.warc.gz.open`` and renames it to
-``<crawl_id>.warc.gz`` when it finishes.  Records are built and compressed on a
-writer thread: hashing and gzip release the GIL, and they were an eighth of the
-crawl's own CPU time.  A file left open by a killed crawl is
+``<crawl_id>.warc.gz`` when it finishes.  A file left open by a killed crawl is
 finalised at the next start: every complete gzip member (= record) is kept, a
 torn last one is cut off.
 """
@@ -14,9 +12,7 @@ import json
 import logging
 import os
 import zlib
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -41,8 +37,6 @@ WARC_VERSION = "1.1"
 # record, but renamed, so WARC readers do not try to decode the body again
 _RENAMED_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 _CHUNK = 1 << 20
-# pages queued for the writer thread before write_page waits: bounds memory
-_QUEUED_PAGES = 32
 
 
 class WarcFile:
@@ -53,29 +47,20 @@ class WarcFile:
         self.open_path = warc_dir / f"{crawl_id}.warc.gz{OPEN_SUFFIX}"
         self._out: BinaryIO | None = None
         self._writer: WARCWriter | None = None
-        self._thread: ThreadPoolExecutor | None = None
-        self._queued: deque[Future[None]] = deque()
 
     def open(self) -> None:
         """Nothing to do yet: the file is created with its first record, so a crawl
         that archives no page leaves no empty WARC behind."""
 
-    def _start(self) -> ThreadPoolExecutor:
-        if self._thread is None:
+    def _start(self) -> WARCWriter:
+        if self._writer is None:
             self._out = self.open_path.open("ab")
             self._writer = WARCWriter(self._out, gzip=True, warc_version=WARC_VERSION)
-            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
-        return self._thread
+        return self._writer
 
     def write_page(self, page: FetchedPage, crawl_id: str) -> None:
-        """Queue ``page`` to be written as a ``response`` and a JSON ``metadata`` record.
-
-        A write that failed raises here or at the next :meth:`flush`."""
-        self._queued.append(self._start().submit(self._write_page, page, crawl_id))
-        while len(self._queued) > _QUEUED_PAGES or (self._queued and self._queued[0].done()):
-            self._queued.popleft().result()
-
-    def _write_page(self, page: FetchedPage, crawl_id: str) -> None:
+        """Write ``page`` as a ``response`` record and a JSON ``metadata`` record."""
+        self._start()
         assert self._writer is not None
         response = self._response_record(page)
         self._writer.write_record(response)
@@ -119,23 +104,18 @@ class WarcFile:
         )
 
     def flush(self) -> None:
-        """Wait for the queued pages, then make them durable."""
-        while self._queued:
-            self._queued.popleft().result()
         if self._out is not None:
             self._out.flush()
             os.fsync(self._out.fileno())
 
     def close(self) -> None:
         """Flush, close and rename the file to its final name."""
-        if self._out is None or self._thread is None:
+        if self._out is None:
             return
-        try:
-            self.flush()
-        finally:
-            self._thread.shutdown()
-            self._out.close()
-            self._out, self._writer, self._thread = None, None, None
+        self.flush()
+        self._out.close()
+        self._out = None
+        self._writer = None
         # every record was written whole: no need to scan for a torn one (finalise)
         os.replace(self.open_path, self.final_path)
         fsync_dir(self.final_path.parent)
