@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -34,8 +33,9 @@ SEPARATOR = "\x00"  # never in a parsed text node
 BYLINE_OPENERS = "|·•"
 #: the end of a date or time a byline starts with ("11.09.2011, 16:20 von Anna")
 DATE_END = r"(?:\d{4}|\d:\d{2})(?:\s*Uhr)?,?"
-#: the text nodes of an element, as plain strings (see :func:`_text_nodes`)
-TEXTS = etree.XPath(".//text()", smart_strings=False)
+#: the text nodes of an element, as strings that know their element (one XPath
+#: for all of them costs less than a second one that picks the few labels out)
+TEXTS = etree.XPath(".//text()")
 _SEPARATORS = re.compile(SEPARATOR)
 _ENDS_WITH_DATE = re.compile(rf"{DATE_END}\Z", re.IGNORECASE)
 
@@ -69,7 +69,7 @@ def _find_labels(page: Page) -> dict[str, list[HtmlElement]]:
     body = page.root.find("body")
     if body is None:
         return {}
-    texts: list[str] = TEXTS(body)
+    texts: list[Any] = TEXTS(body)
     wanted, by = _label_index(page.profile), _by_pattern(page.profile)
     roles: dict[int, str] = {}
     for position in _candidates(page.profile, texts):
@@ -81,8 +81,8 @@ def _find_labels(page: Page) -> dict[str, list[HtmlElement]]:
         if role:
             roles[position] = role
     found: dict[str, list[HtmlElement]] = {}
-    for role, node in zip(roles.values(), _text_nodes(body, roles), strict=True):
-        label = label_element(node)
+    for position, role in roles.items():
+        label = label_element(texts[position])
         if role == "comment_form" or page.in_post(label):
             found.setdefault(role, []).append(label)
     return found
@@ -94,13 +94,6 @@ def label_element(node: Any) -> HtmlElement:
     owner: HtmlElement = node.getparent()
     parent = owner.getparent()
     return parent if node.is_tail and parent is not None else owner
-
-
-def _text_nodes(body: HtmlElement, positions: Iterable[int]) -> list[Any]:
-    """The text nodes at ``positions`` (ascending) of :data:`TEXTS`, as strings
-    that know their element: made for these few only, they cost little."""
-    wanted = " or ".join(f"position()={position + 1}" for position in positions)
-    return body.xpath(f"(.//text())[{wanted}]") if wanted else []
 
 
 def _candidates(profile: Any, texts: list[str]) -> list[int]:
