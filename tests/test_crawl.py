@@ -92,6 +92,7 @@ def test_a_full_crawl_reads_no_archives_when_an_index_lists_the_posts(
     bios = [p for p in _archive_requests(server) if p.startswith("/author/") and p.count("/") == 3]
     assert sorted(set(bios)) == sorted(bios)
     assert [p for p in _archive_requests(server) if p not in bios] == []
+    assert [path for _, path, _ in server.requests if "/page/" in path] == []
 
 
 def test_a_full_crawl_reads_the_archives_when_no_index_answers(replica, tmp_path: Path) -> None:
@@ -100,6 +101,16 @@ def test_a_full_crawl_reads_the_archives_when_no_index_answers(replica, tmp_path
     archives = _archive_requests(server)
     assert any(p.startswith("/category/") for p in archives)
     assert any(p.startswith("/tag/") for p in archives)
+    assert "/page/2/" in {path for _, path, _ in server.requests}
+
+
+def test_posts_named_by_an_index_reach_the_scheduler_one_batch_at_a_time(
+    replica, tmp_path: Path
+) -> None:
+    server = replica("classic", sources_off={"feed", "archives"})
+    result = run_crawl(tmp_path, "-s", "DISCOVERY_BATCH=1", base_url=server.base_url)
+    assert result.returncode == 0, result.stderr
+    assert mismatches(read_posts(tmp_path), expected_posts(server.base_url, server.config)) == []
 
 
 def _tree_digest(root: Path) -> dict[str, str]:

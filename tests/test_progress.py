@@ -46,6 +46,14 @@ def test_the_line_before_anything_was_fetched_and_near_the_end() -> None:
     assert progress_line(near_end, elapsed=90.0).endswith(", ~10 s left")
 
 
+def test_posts_waiting_in_the_discovery_backlog_count_as_found() -> None:
+    # 100 queued or sent, 400 named by the sitemap and not yet queued: 500 to fetch, 50 done
+    stats = {"scheduler/enqueued": 100, "discovery/waiting": 400, "response_received_count": 50}
+    line = progress_line(stats, elapsed=60.0)
+    assert line.startswith("500 found, 50 fetched")
+    assert line.endswith(", ~9 min left")  # 450 more at 50 per minute
+
+
 def test_interval_zero_turns_the_extension_off() -> None:
     with pytest.raises(NotConfigured):
         Progress.from_crawler(get_crawler(settings_dict={"PROGRESS_INTERVAL": 0}))
