@@ -104,6 +104,16 @@ def test_a_full_crawl_reads_the_archives_when_no_index_answers(replica, tmp_path
     assert "/page/2/" in {path for _, path, _ in server.requests}
 
 
+def test_with_a_sitemap_but_no_rest_api_the_home_listing_is_read_and_archives_are_not(
+    replica, tmp_path: Path
+) -> None:
+    server = replica("classic", sources_off={"rest"})
+    assert run_crawl(tmp_path, base_url=server.base_url).returncode == 0
+    assert "/page/2/" in {path for _, path, _ in server.requests}
+    assert not any(p.startswith(("/category/", "/tag/")) for p in _archive_requests(server))
+    assert mismatches(read_posts(tmp_path), expected_posts(server.base_url, server.config)) == []
+
+
 def test_posts_named_by_an_index_reach_the_scheduler_one_batch_at_a_time(
     replica, tmp_path: Path
 ) -> None:

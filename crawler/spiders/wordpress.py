@@ -363,15 +363,21 @@ class WordPressSpider(Spider):
             raise DontCloseSpider
 
     def _archive_requests(self) -> Iterator[Request]:
-        """Full crawl: listings name posts that a sitemap or the REST API lists
-        too (archives of categories, tags and dates many times over); they are
-        read only when neither index listed the posts."""
+        """Full crawl: listings name posts that an index lists too (archives of
+        categories, tags and dates many times over).  The REST API lists every
+        published post: then no listing is read.  A sitemap may leave posts out
+        (an SEO plugin drops ``noindex`` ones): then the home page's ``page/N/``
+        is read, at a tenth of a request per post.  With neither, every listing."""
         archives, self._archives = self._archives, []
-        if self._reading_archives or self._has_complete_index():
-            self._count("discovery/archives/skipped", len(archives))
-            return
-        self._reading_archives = True
-        for url in archives:
+        if self._rest_listed:
+            wanted: list[str] = []
+        elif self._has_complete_index():
+            wanted = [url for url in archives if self._is_home_listing(url)]
+        else:
+            self._reading_archives, wanted = True, archives
+        if len(wanted) < len(archives):
+            self._count("discovery/archives/skipped", len(archives) - len(wanted))
+        for url in wanted:
             yield self._page_request(url, "listing", LISTING_PRIORITY)
 
     def _has_complete_index(self) -> bool:
