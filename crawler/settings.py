@@ -16,7 +16,9 @@ USER_AGENT = (
     "+https://github.com/blog-archiver/blog-archiver)"
 )
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 8
+# A crawl talks to one host, so the per-host limit is the one that matters; the
+# global one only must not cap it when that is raised (up to 16).
+CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
