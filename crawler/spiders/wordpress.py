@@ -15,7 +15,7 @@ are asked for again so that a removed post is recorded as gone.
 A sitemap or the REST API can name thousands of posts at once.  They wait as
 URLs in a backlog and go to Scrapy's scheduler ``DISCOVERY_BATCH`` at a time,
 whenever the scheduler runs dry: a queued request weighs a kilobyte, a waiting
-URL a tenth of that, so memory does not grow with the size of the blog.
+URL a tenth of that, so the queue stays small however large the blog is.
 """
 
 from __future__ import annotations
