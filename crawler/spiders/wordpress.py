@@ -194,17 +194,17 @@ class WordPressSpider(Spider):
             if self._on_site(url):
                 yield self._discovery(url, self.parse_sitemap, "sitemap", from_index=True)
         self.indexed.update(found.url for found in pages)
-        yield from self._candidates(pages, "sitemap")
+        self._candidates(pages, "sitemap")
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
+    def parse_feed(self, response: Response) -> None:
         self._count("discovery/feed/documents")
-        yield from self._candidates(discovery.parse_feed(response.body, response.url), "feed")
+        self._candidates(discovery.parse_feed(response.body, response.url), "feed")
 
     def parse_rest_posts(self, response: Response) -> Iterator[Request]:
         self._count("discovery/rest/documents")
         found = discovery.parse_rest_posts(response.body, response.url)
         self._rest_listed = self._rest_listed or bool(found)
-        yield from self._candidates(found, "rest")
+        self._candidates(found, "rest")
         total = _int_header(response, b"X-WP-TotalPages")
         if response.meta["rest_page"] == 1:
             for page in range(2, total + 1):
@@ -213,9 +213,8 @@ class WordPressSpider(Spider):
     def parse_users(self, response: Response) -> None:
         self.author_bios.update(discovery.parse_rest_users(response.body, response.url))
 
-    def _candidates(self, found: list[discovery.Found], source: str) -> Iterator[Request]:
-        """Put the posts worth fetching in the backlog; yields nothing (it is a
-        generator only so that the sources' callbacks can ``yield from`` it)."""
+    def _candidates(self, found: list[discovery.Found], source: str) -> None:
+        """Put the posts worth fetching in the backlog (:meth:`feed_scheduler`)."""
         for item in found:
             if item.url in self._requested or not self._on_site(item.url):
                 continue
@@ -230,7 +229,6 @@ class WordPressSpider(Spider):
                 self._requested.add(item.url)
                 self._backlog.append((item, source))
         self._note_backlog()
-        yield from ()
 
     def feed_scheduler(self) -> None:
         """The scheduler ran dry: hand it the next batch of the backlog."""
