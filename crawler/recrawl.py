@@ -60,10 +60,14 @@ class RecrawlPlan:
         return sorted(url for url, post in self.known.items() if not post.gone and url not in seen)
 
     def canaries(self, count: int, exclude: Iterable[str] = ()) -> list[str]:
-        """The ``count`` most recently changed archived posts still served."""
+        """The ``count`` archived posts still served that their pages say changed
+        last; posts that declare no modified date come after, by URL.  The choice
+        hangs on the archive alone, never on the order of the last crawl's fetches."""
         skip = set(exclude)
-        live = [(p.modified_at or p.fetched_at, url) for url, p in self.known.items() if not p.gone]
-        return [url for _, url in sorted(live, reverse=True) if url not in skip][:count]
+        live = [(url, p.modified_at) for url, p in self.known.items() if not p.gone]
+        dated = sorted(((m, url) for url, m in live if m is not None), reverse=True)
+        undated = sorted(url for url, m in live if m is None)
+        return [url for url in [u for _, u in dated] + undated if url not in skip][:count]
 
     def rest_modified_after(self) -> str | None:
         """The REST API's ``modified_after`` for an incremental crawl, else None."""
