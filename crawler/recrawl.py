@@ -64,10 +64,10 @@ class RecrawlPlan:
         last; posts that declare no modified date come after, by URL.  The choice
         hangs on the archive alone, never on the order of the last crawl's fetches."""
         skip = set(exclude)
-        live = [(url, p.modified_at) for url, p in self.known.items() if not p.gone]
-        dated = sorted(((m, url) for url, m in live if m is not None), reverse=True)
-        undated = sorted(url for url, m in live if m is None)
-        return [url for url in [u for _, u in dated] + undated if url not in skip][:count]
+        live = [(p.modified_at, u) for u, p in self.known.items() if not (p.gone or u in skip)]
+        dated = sorted(((m, url) for m, url in live if m is not None), reverse=True)
+        undated = sorted(url for m, url in live if m is None)
+        return ([url for _, url in dated] + undated)[:count]
 
     def rest_modified_after(self) -> str | None:
         """The REST API's ``modified_after`` for an incremental crawl, else None."""
