@@ -4,6 +4,8 @@ WordPress itself says (``tests/wordpress``)."""
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,8 @@ def test_every_field_is_right_on_each_default_theme(
 ) -> None:
     rows = _crawl(wordpress, tmp_path, theme)
     truth = wordpress.site(theme).truth
-    assert mismatches(rows, expected_posts(truth, theme)) == []
+    problems = mismatches(rows, expected_posts(truth, theme))
+    assert problems == [], "\n".join(problems[:40])
     assert not {r["url"] for r in rows} & set(truth["non_posts"])
 
 
@@ -34,9 +37,21 @@ def test_every_field_is_right_on_each_default_theme(
 def test_without_the_rest_api_the_same_fields_come_from_the_pages(
     wordpress: WordPress, tmp_path: Path, variant: str
 ) -> None:
+    site = wordpress.site("twentytwentyone", variant)
+    assert _status(site.base_url + "wp-json/wp/v2/posts") == 401
+    assert _status(site.base_url + "feed/") == (404 if variant == "sitemap-only" else 200)
     rows = _crawl(wordpress, tmp_path, "twentytwentyone", variant)
-    truth = wordpress.site("twentytwentyone", variant).truth
-    assert mismatches(rows, expected_posts(truth, "twentytwentyone", rest=False)) == []
+    truth = site.truth
+    problems = mismatches(rows, expected_posts(truth, "twentytwentyone", rest=False))
+    assert problems == [], "\n".join(problems[:40])
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as reply:
+            return int(reply.status)
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def test_the_fixture_holds_what_the_tests_rely_on(wordpress: WordPress) -> None:

@@ -154,7 +154,9 @@ class WordPressSite:
         self.db.sql(f"CREATE DATABASE {database} CHARACTER SET utf8mb4")
         self._write_config(database)
         self._make_content_dir()
-        data = content() | {"blog": BLOG | {"theme": self.theme, "permalink": PERMALINKS[self.theme]}}
+        data = content() | {
+            "blog": BLOG | {"theme": self.theme, "permalink": PERMALINKS[self.theme]}
+        }
         source = self.root / f"{self.name}.json"
         source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         self._php("setup.php", str(source))

@@ -32,7 +32,7 @@ LENA = Author(
 EXTRA_POSTS = (
     {
         "slug": "girls-day-2019-schuelerinnen-entdecken-die-it",
-        "title": "Girls' Day 2019: Schülerinnen entdecken die \"digitale Werkstatt\"",
+        "title": 'Girls\' Day 2019: Schülerinnen entdecken die "digitale Werkstatt"',
         "date": "2019-03-28 10:00:00",
         "author": "lena-fischer",
         "categories": ["Events & Messen"],
@@ -67,14 +67,25 @@ def content() -> dict[str, Any]:
     return {
         "users": [_user(a) for a in (*AUTHORS.values(), LENA)],
         "posts": posts,
-        "pages": [{"title": t, "content": f"<!-- wp:paragraph -->\n<p>{escape(c)}</p>\n<!-- /wp:paragraph -->"} for t, c in PAGES],
+        "pages": [
+            {
+                "title": t,
+                "content": f"<!-- wp:paragraph -->\n<p>{escape(c)}</p>\n<!-- /wp:paragraph -->",
+            }
+            for t, c in PAGES
+        ],
     }
 
 
 def _user(author: Author) -> dict[str, str]:
     first, _, last = author.name.partition(" ")
-    return {"login": author.slug, "name": author.name, "first": first, "last": last,
-            "description": author.bio or ""}  # fmt: skip
+    return {
+        "login": author.slug,
+        "name": author.name,
+        "first": first,
+        "last": last,
+        "description": author.bio or "",
+    }
 
 
 def _post(index: int, post: Post) -> dict[str, Any]:
@@ -85,7 +96,9 @@ def _post(index: int, post: Post) -> dict[str, Any]:
         "title": post.title,
         "excerpt": "",
         "date": _local(post.published),
-        "modified": _local(post.published + timedelta(days=40 + index, hours=3)) if edited else None,
+        "modified": _local(post.published + timedelta(days=40 + index, hours=3))
+        if edited
+        else None,
         "author": post.authors[0].slug,
         "categories": [c.name for c in post.categories],
         "tags": [t.name for t in post.tags],
@@ -112,12 +125,24 @@ def _local(moment: Any) -> str:
 def _images(post: Post, prefix: str | None = None) -> list[dict[str, str]]:
     name = prefix or post.slug
     hero = post.hero
-    images = [{"file": f"{name}-titelbild.jpg", "title": hero.slug, "alt": hero.alt,
-               "caption": hero.credit or hero.caption or ""}]  # fmt: skip
+    images = [
+        {
+            "file": f"{name}-titelbild.jpg",
+            "title": hero.slug,
+            "alt": hero.alt,
+            "caption": hero.credit or hero.caption or "",
+        }
+    ]
     for n, block in enumerate((b for b in post.blocks if b.kind == "figure" and b.image), 1):
         assert block.image is not None
-        images.append({"file": f"{name}-bild-{n}.jpg", "title": block.image.slug,
-                       "alt": block.image.alt, "caption": block.image.caption or ""})  # fmt: skip
+        images.append(
+            {
+                "file": f"{name}-bild-{n}.jpg",
+                "title": block.image.slug,
+                "alt": block.image.alt,
+                "caption": block.image.caption or "",
+            }
+        )
     return images
 
 
@@ -125,8 +150,14 @@ def _comments(post: Post) -> list[dict[str, Any]]:
     """The replica's comments, a reply to the first and a reply to that reply (threaded),
     and one comment still waiting for moderation, which no reader sees."""
     rows = [
-        {"key": f"c{c.comment_id}", "parent": None, "author": c.name, "date": _local(c.date),
-         "text": c.text, "approved": True}  # fmt: skip
+        {
+            "key": f"c{c.comment_id}",
+            "parent": None,
+            "author": c.name,
+            "date": _local(c.date),
+            "text": c.text,
+            "approved": True,
+        }
         for c in post.comments
     ]
     first = post.comments[0]
@@ -135,10 +166,26 @@ def _comments(post: Post) -> list[dict[str, Any]]:
         ("r2", "r1", post.authors[0].name, "Danke, wir greifen das im nächsten Beitrag auf."),
     ]
     for n, (key, parent, name, text) in enumerate(replies, 1):
-        rows.append({"key": key, "parent": parent, "author": name, "text": text, "approved": True,
-                     "date": _local(first.date + timedelta(hours=5 * n))})  # fmt: skip
-    rows.append({"key": "pending", "parent": None, "author": "Werbung", "approved": False,
-                 "date": _local(first.date + timedelta(days=1)), "text": "Billige Uhren!"})  # fmt: skip
+        rows.append(
+            {
+                "key": key,
+                "parent": parent,
+                "author": name,
+                "text": text,
+                "approved": True,
+                "date": _local(first.date + timedelta(hours=5 * n)),
+            }
+        )
+    rows.append(
+        {
+            "key": "pending",
+            "parent": None,
+            "author": "Werbung",
+            "approved": False,
+            "date": _local(first.date + timedelta(days=1)),
+            "text": "Billige Uhren!",
+        }
+    )
     return rows
 
 
@@ -149,8 +196,15 @@ def _pick_related(posts: list[dict[str, Any]]) -> None:
         posts[i]["related"] = [posts[i - 1]["key"], posts[(i + 17) % len(posts)]["key"]]
 
 
-_BLOCK_NAMES = {"p": "paragraph", "h2": "heading", "h3": 'heading {"level":3}', "ul": "list",
-                "ol": 'list {"ordered":true}', "quote": "quote", "table": "table"}  # fmt: skip
+_BLOCK_NAMES = {
+    "p": "paragraph",
+    "h2": "heading",
+    "h3": 'heading {"level":3}',
+    "ul": "list",
+    "ol": 'list {"ordered":true}',
+    "quote": "quote",
+    "table": "table",
+}
 
 
 def _blocks(blocks: tuple[Block, ...]) -> str:

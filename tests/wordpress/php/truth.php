@@ -23,8 +23,8 @@ function ba_body_images($post) {
 }
 
 function ba_term_name($term) {
-    // As themes print it: the name through the display filters (wptexturize among them).
-    return ba_text(sanitize_term_field('name', $term->name, $term->term_id, $term->taxonomy, 'display'));
+    // As the post's term lists print it (get_the_term_list): the stored name, decoded.
+    return ba_text($term->name);
 }
 
 function ba_link($post, $relation) {
@@ -50,9 +50,12 @@ while ($query->have_posts()) {
         'published_at' => $post->post_date_gmt,
         'modified_at' => $post->post_modified_gmt,
         'author' => ['name' => $author->display_name, 'url' => get_author_posts_url($author->ID),
-                     'bio' => $author->description ?: null, 'slug' => $author->user_nicename],
+                     'bio' => ba_text($author->description) ?: null, 'slug' => $author->user_nicename],
         'tags' => array_map('ba_term_name', get_the_tags($post->ID) ?: []),
         'categories' => array_map('ba_term_name', get_the_category($post->ID) ?: []),
+        // Block themes run the whole rendered template through wptexturize.
+        'tags_texturized' => array_map('ba_text', array_map('wptexturize', array_map('ba_term_name', get_the_tags($post->ID) ?: []))),
+        'categories_texturized' => array_map('ba_text', array_map('wptexturize', array_map('ba_term_name', get_the_category($post->ID) ?: []))),
         'body_html' => $body,
         'images' => array_merge($thumb ? [ba_image_of($thumb)] : [], ba_body_images($post)),
         'previous' => ($p = get_adjacent_post(false, '', true)) ? ba_link($p, 'previous') : null,
