@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -202,6 +203,7 @@ class WordPressSite:
                 ["php", "-S", f"127.0.0.1:{self.port}", "-t", str(WORDPRESS),
                  str(PHP_DIR / "router.php")],
                 env=self._env(), stdout=stream, stderr=subprocess.STDOUT,
+                start_new_session=True,  # its workers share the group, and stop with it
             )  # fmt: skip
         deadline = time.monotonic() + 20
         while not self._answers():
@@ -224,7 +226,7 @@ class WordPressSite:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGTERM)  # PHP_CLI_SERVER_WORKERS fork
             self.process.wait(10)
         self.config_file.unlink(missing_ok=True)
 
@@ -242,10 +244,10 @@ class WordPress:
         self.db.start()
         return self
 
-    def site(self, theme: str, variant: str = "") -> WordPressSite:
+    def site(self, theme: str, variant: str = "", port: int = 0) -> WordPressSite:
         key = (theme, variant)
         if key not in self.sites:
-            site = WordPressSite(self.db, self.root, theme, variant)
+            site = WordPressSite(self.db, self.root, theme, variant, port)
             self.sites[key] = site.install().start()
         return self.sites[key]
 
