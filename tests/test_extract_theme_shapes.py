@@ -134,6 +134,14 @@ def test_replies_count_as_comments(outer: str, inner: str) -> None:
     assert post["comment_count"] == 4
 
 
+def test_pingbacks_are_comments_and_a_paged_list_counts_as_its_heading_says() -> None:
+    pingback = '<li id="comment-9" class="pingback even thread-even depth-1"><p>Ping</p></li>'
+    listed = f'<div id="comments"><ol class="comment-list">{_comment(1)}{pingback}</ol></div>'
+    assert extract_post(_page(_content() + listed), URL)["comment_count"] == 2
+    paged = listed.replace("<ol", '<h2 class="comments-title">12 Kommentare</h2><ol', 1)
+    assert extract_post(_page(_content() + paged), URL)["comment_count"] == 12
+
+
 def test_a_post_that_lists_no_comments_has_none() -> None:
     assert extract_post(_page(_content()), URL)["comment_count"] == 0
 

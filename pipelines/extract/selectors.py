@@ -274,8 +274,15 @@ RELATED_BOX = css(
     ".wp-block-jetpack-related-posts",
 )
 RELATED_LINK = css("a[href]")
-COMMENTS = css(".comment-list li.comment", ".commentlist li.comment", "#commentlist li.comment")
-COMMENT_BLOCK = css(".wp-block-comment-template li.comment")
+#: Every comment item at any depth; pingbacks and trackbacks are comments to WordPress too.
+COMMENT_KINDS = ("comment", "pingback", "trackback")
+COMMENTS = css(
+    *(
+        ", ".join(f"{outer} li.{kind}" for kind in COMMENT_KINDS)
+        for outer in (".comment-list", ".commentlist", "#commentlist")
+    )
+)
+COMMENT_BLOCK = css(", ".join(f".wp-block-comment-template li.{k}" for k in COMMENT_KINDS))
 COMMENTS_TITLE = css(".comments-title", ".wp-block-comments-title")
 COMMENT_FORM = css("#respond", ".comment-respond", "#commentform")
 POST_ARTICLE = css('article[id^="post-"]')

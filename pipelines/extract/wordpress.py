@@ -137,15 +137,15 @@ def related(page: Page) -> list[dict[str, Any]]:
 
 
 def comment_count(page: Page) -> int | None:
-    """Every approved comment, replies included.  A WordPress single post prints its
-    comments whenever it has any, so one that lists none (comments closed) has none."""
-    listed = page.select(S.COMMENTS) or page.select(S.COMMENT_BLOCK)
-    if listed:
-        return len(listed)
-    for heading in page.select(S.COMMENTS_TITLE):
-        m = COUNT.search(text_of(heading))
-        if m:
-            return int(m.group(1))
+    """Every approved comment, replies and pingbacks included: the listed ones, or the
+    heading's count when comments are split into pages and it is larger.  A WordPress
+    single post prints its comments whenever it has any, so one that lists none
+    (comments closed) has none."""
+    listed = len(page.select(S.COMMENTS) or page.select(S.COMMENT_BLOCK))
+    counted = [int(m.group(1)) for h in page.select(S.COMMENTS_TITLE)
+               if (m := COUNT.search(text_of(h)))]  # fmt: skip
+    if listed or counted:
+        return max([listed, *counted])
     return 0 if page.select(S.COMMENT_FORM) or "single-post" in page.body_classes else None
 
 
