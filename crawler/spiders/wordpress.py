@@ -186,13 +186,13 @@ class WordPressSpider(Spider):
             self.index_failed = True
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        text = response.text if isinstance(response, TextResponse) else ""
-        for url in discovery.robots_sitemaps(text):
+        for url in discovery.robots_sitemaps(response.body, response.url):
             if self._on_site(normalise_url(url)):
                 yield self._discovery(url, self.parse_sitemap, "sitemap")
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        sitemaps, pages = discovery.parse_sitemap(response.body, response.url)
+        max_size = response.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+        sitemaps, pages = discovery.parse_sitemap(response.body, response.url, max_size)
         self._count("discovery/sitemap/documents")
         for url in sitemaps:
             if self._on_site(url):
