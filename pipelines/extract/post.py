@@ -91,7 +91,7 @@ def build_post(page: Page) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     if any(not author.get("bio") for author in authors):
         attach_bios(authors, [*wordpress.bios(page), *site.bios(page)])
     post = {
-        "url": _canonical(page),
+        "url": page.canonical or page.url,
         "post_id": fields.get("post_id"),
         "title": fields.get("title") or "",
         "description": fields.get("description"),
@@ -187,24 +187,12 @@ def _related(fields: Fields) -> list[dict[str, Any]]:
     return adjacent + list(fields.get("related") or [])
 
 
-def _canonical(page: Page) -> str:
-    for link in page.root.iter("link"):
-        if "canonical" in (link.get("rel") or "").split() and link.get("href"):
-            return page.absolute(link.get("href")) or page.url
-    return page.url
-
-
 def _unique(names: list[str] | None) -> list[str]:
     return list(dict.fromkeys(clean_text(n) for n in names or [] if clean_text(n)))
 
 
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str | list | dict) and not value)
-
-
-def _disagree(page: Page, values: list[Any]) -> bool:
-    first = values[0]
-    return any(not _same(page, first, other) for other in values[1:])
 
 
 def _same(page: Page, a: Any, b: Any) -> bool:
