@@ -46,6 +46,8 @@ class AuthorBioPipeline:
             if author.get("bio") or not author.get("url") or user_for(author, users):
                 continue
             author["bio"] = await self._bio(normalise_url(author["url"]))
+            if author["bio"]:  # recorded with the page, for reextract (see extract.rest)
+                item.hints.setdefault("author_bios", {})[author["url"]] = author["bio"]
         return item
 
     async def _bio(self, url: str) -> str | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.items import GONE_STATUSES, FetchedPage
 from pipelines.extract import Extraction
 from pipelines.extract.processes import ExtractorProcesses, WorkerGone, run_extraction
-from pipelines.extract.rest import apply_rest
+from pipelines.extract.rest import apply_hints
 from pipelines.health import COVERED_FIELDS
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class ExtractionPipeline:
         item.kind = result.kind
         item.post = result.post
         if item.post is not None:
-            apply_rest(item.post, item.hints)
+            apply_hints(item.post, item.hints)
             self._count_sources(item.post, result.disagreements)
         return item
 

@@ -1,10 +1,13 @@
-"""What the WordPress REST API says of a post, merged into what its page said.
+"""What discovery learnt of a post, merged into what its page said: the REST API's
+facts, and bios read from author archives.
 
 The page comes first; the API decides where the page is silent or unclear.  Block
 themes print an author's name without link or bio, and no theme of WordPress 6.1
 prints a modification date, while ``/wp/v2/posts`` gives the author's id and
 ``modified_gmt``, and ``/wp/v2/users`` the author's name, slug, archive and bio.
-Pure functions over the hints discovery collected (``crawler.discovery``).
+Pure functions over the hints discovery collected (``crawler.discovery``); the
+crawl records the hints a post used in its WARC (:func:`recorded_hints`), so that
+``scrapy reextract`` completes a post exactly as the live crawl did.
 """
 
 from __future__ import annotations
@@ -18,8 +21,38 @@ REST = "rest"
 Users = dict[int, dict[str, str]]
 
 
+def apply_hints(post: dict[str, Any], hints: dict[str, Any]) -> None:
+    """Fill ``post`` in place from ``hints``: the REST API's facts (:func:`apply_rest`),
+    then the bios read from author archives (``author_bios``: archive URL to bio)."""
+    apply_rest(post, hints)
+    bios: dict[str, str] = hints.get("author_bios") or {}
+    for author in post.get("authors") or []:
+        if not author.get("bio") and author.get("url") in bios:
+            author["bio"] = bios[author["url"]]
+
+
+def recorded_hints(hints: dict[str, Any], post: dict[str, Any] | None) -> dict[str, Any]:
+    """The part of ``hints`` that ``post`` depends on, JSON-ready: the post's own REST
+    facts, the API users who are its authors, the archive bios it was given."""
+    kept = {key: hints[key] for key in ("post_id", "rest", "author_bios") if hints.get(key)}
+    users: Users = hints.get("rest_users") or {}
+    authors = (post or {}).get("authors") or []
+    author_id = (hints.get("rest") or {}).get("author")
+    used = {uid: u for uid, u in users.items() if uid == author_id
+            or any(user_for(a, {uid: u}) for a in authors)}  # fmt: skip
+    if used:
+        kept["rest_users"] = {str(uid): user for uid, user in used.items()}
+    return kept
+
+
+def read_recorded(hints: dict[str, Any]) -> dict[str, Any]:
+    """Hints as :func:`recorded_hints` wrote them, with the users' ids numbers again."""
+    users = hints.get("rest_users") or {}
+    return hints | {"rest_users": {int(uid): user for uid, user in users.items()}}
+
+
 def apply_rest(post: dict[str, Any], hints: dict[str, Any]) -> None:
-    """Fill ``post`` in place from ``hints``: post id, modification time, authors."""
+    """Fill ``post`` in place from the REST API's facts: post id, modification, authors."""
     sources = post.setdefault("field_sources", {})
     if post.get("post_id") is None and isinstance(hints.get("post_id"), int):
         post["post_id"] = hints["post_id"]

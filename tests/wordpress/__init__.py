@@ -18,6 +18,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -69,6 +70,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _wait_for(
+    answers: Callable[[], bool], process: subprocess.Popen[bytes], what: str, seconds: float = 30
+) -> None:
+    """Poll until a server just started answers; fail at once if it died."""
+    deadline = time.monotonic() + seconds
+    while not answers():
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError(f"did not start: {what}")
+        time.sleep(0.1)
+
+
 class MariaDB:
     """A private MariaDB server: data directory and socket under ``root``, no networking."""
 
@@ -91,11 +103,7 @@ class MariaDB:
              "--skip-log-bin"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while not self._answers():
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError(f"MariaDB did not start: see {self.root / 'mysqld.err'}")
-            time.sleep(0.2)
+        _wait_for(self._answers, self.process, f"MariaDB: see {self.root / 'mysqld.err'}")
         return self
 
     def _answers(self) -> bool:
@@ -205,11 +213,7 @@ class WordPressSite:
                 env=self._env(), stdout=stream, stderr=subprocess.STDOUT,
                 start_new_session=True,  # its workers share the group, and stop with it
             )  # fmt: skip
-        deadline = time.monotonic() + 20
-        while not self._answers():
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError(f"php -S did not start: see {log}")
-            time.sleep(0.1)
+        _wait_for(self._answers, self.process, f"php -S: see {log}")
         return self
 
     def _answers(self) -> bool:

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from html import unescape
 from typing import Any
 
+from tests.support import truth as support
+
 #: What each default theme prints on a single post, read from its templates.  Block
 #: themes run the whole rendered template through ``wptexturize``, so term names
 #: there have typographic quotes (``Girls’ Day``), unlike a classic theme's term list.
@@ -96,20 +98,19 @@ def body_f1(got: str, want: str) -> float:
 
 def mismatches(rows: list[dict[str, Any]], expected: list[dict[str, Any]]) -> list[str]:
     """Every difference, one line each: missing or extra posts, wrong fields, weak bodies."""
-    got = {row["url"]: row for row in rows}
-    want = {row["url"]: row for row in expected}
-    problems = [f"missing post {url}" for url in want.keys() - got.keys()]
-    problems += [f"extra row {url}" for url in got.keys() - want.keys()]
-    for url in sorted(want.keys() & got.keys()):
-        problems += [
-            f"{url} {name}: got {got[url].get(name)!r}, expected {want[url][name]!r}"
-            for name in EXACT
-            if got[url].get(name) != want[url][name]
-        ]
-        f1 = body_f1(got[url]["body_text"], want[url]["body_text"])
-        if f1 < BODY_F1_FLOOR:
-            problems.append(f"{url} body_text: token F1 {f1:.3f} < {BODY_F1_FLOOR}")
-    return sorted(problems)
+    return support.mismatches(rows, expected, _field_mismatches)
+
+
+def _field_mismatches(url: str, got: dict[str, Any], want: dict[str, Any]) -> list[str]:
+    problems = [
+        f"{url} {name}: got {got.get(name)!r}, expected {want[name]!r}"
+        for name in EXACT
+        if got.get(name) != want[name]
+    ]
+    f1 = body_f1(got["body_text"], want["body_text"])
+    if f1 < BODY_F1_FLOOR:
+        problems.append(f"{url} body_text: token F1 {f1:.3f} < {BODY_F1_FLOOR}")
+    return problems
 
 
 def field_accuracy(rows: list[dict[str, Any]], expected: list[dict[str, Any]]) -> dict[str, float]:
