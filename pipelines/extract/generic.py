@@ -9,10 +9,13 @@ the language is guessed from common words.  Same contract per field as
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
 
@@ -33,6 +36,8 @@ STOPWORDS = {
     "en": {"the", "and", "is", "of", "to", "with", "that", "for", "this", "are", "not", "was"},
 }
 WORD = re.compile(r"\w+")
+NOISE_MARK = "data-noise"
+URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
 
 
 def title(page: Page) -> str | None:
@@ -43,6 +48,54 @@ def title(page: Page) -> str | None:
 
 
 def published_at(page: Page) -> datetime | None:
+    """The visible date next to the headline, unless the URL's date says another
+    day; else htmldate's reading of the whole page (see :func:`htmldate_date`)."""
+    visible, in_url = visible_date(page), url_date(page)
+    if in_url is not None and (visible is None or not _same_day(page, visible, in_url)):
+        return in_url
+    return visible or htmldate_date(page)
+
+
+def url_date(page: Page) -> datetime | None:
+    """The day a dated permalink names (``/2014/05/18/slug/``): WordPress builds
+    it from the post's publication date, so it outranks a visible date that
+    may be a comment's or an update's."""
+    m = URL_DATE.search(urlsplit(page.url).path)
+    return page.date("-".join(m.groups())) if m else None
+
+
+def htmldate_date(page: Page) -> datetime | None:
+    """htmldate's original (publication) date of the page, the last resort: it
+    knows many more markup and text conventions than ours, and is slow (it
+    copies and cleans the tree), so it is asked only when nothing else answered.
+    It reads the page without comments, sidebars and footers, whose dates are
+    someone else's."""
+    from htmldate import find_date
+
+    tree = _without_noise(page)
+    found = find_date(tree, url=page.url, original_date=True, extensive_search=True)
+    return page.date(found) if found else None
+
+
+def _without_noise(page: Page) -> HtmlElement:
+    """A copy of the page without its :data:`~pipelines.extract.selectors.NOISE` regions
+    (marked on the page, copied, dropped from the copy: no search in the copy)."""
+    for el in page.noise:
+        el.set(NOISE_MARK, "1")
+    tree = copy.deepcopy(page.root)
+    for el in page.noise:
+        el.attrib.pop(NOISE_MARK, None)
+    for el in tree.xpath(f"//*[@{NOISE_MARK}]"):
+        el.drop_tree()
+    return cast(HtmlElement, tree)
+
+
+def _same_day(page: Page, a: datetime, b: datetime) -> bool:
+    tz = ZoneInfo(page.profile.timezone)
+    return a.astimezone(tz).date() == b.astimezone(tz).date()
+
+
+def visible_date(page: Page) -> datetime | None:
     """The visible date closest after the headline (else before it)."""
     searches: tuple[Callable[[], list[str]], ...] = (
         lambda: find_dates(_after_headline(page)),

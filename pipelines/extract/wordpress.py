@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -19,6 +20,7 @@ from pipelines.extract.body import image_of
 from pipelines.extract.navigation import nav_link, related_entries
 from pipelines.extract.page import Page, text_of
 
+DAY_ARCHIVE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/?$")
 POST_ID_CLASS = re.compile(r"^(?:postid|post)-(\d+)$")
 COUNT = re.compile(
     r"(\d+)\s+(?:Kommentare?|Antworten|Gedanken|comments?|thoughts?|responses?)", re.IGNORECASE
@@ -48,7 +50,19 @@ def description(page: Page) -> str | None:
 
 
 def published_at(page: Page) -> datetime | None:
-    return _date(page, S.PUBLISHED)
+    return _date(page, S.PUBLISHED) or day_archive_date(page)
+
+
+def day_archive_date(page: Page) -> datetime | None:
+    """The day of the post's own link to its day archive (``/2017/08/08/``): classic
+    themes print the date as such a link (``get_day_link``) without a ``<time>``."""
+    host = urlsplit(page.url).hostname
+    for url, anchors in page.links_to.items():
+        parts = urlsplit(url)
+        m = DAY_ARCHIVE.search(parts.path)
+        if m and parts.hostname == host and any(page.in_post(a) for a in anchors):
+            return page.date("-".join(m.groups()))
+    return None
 
 
 def modified_at(page: Page) -> datetime | None:
