@@ -31,6 +31,10 @@ DATE_WINDOW = 400
 #: A dense body has this many characters of paragraphs, and this share of the article's.
 DENSE_MIN_CHARS = 200
 DENSE_SHARE = 0.8
+#: A dense body holding less of the paragraph text than this is checked by trafilatura.
+SURE_SHARE = 0.95
+#: trafilatura's body replaces an unsure dense one when it has this share of its words.
+CHECK_MIN_KEPT = 0.5
 STOPWORDS = {
     "de": {"der", "die", "und", "das", "ist", "nicht", "mit", "auch", "sich", "ein", "eine", "für"},
     "en": {"the", "and", "is", "of", "to", "with", "that", "for", "this", "are", "not", "was"},
@@ -158,19 +162,30 @@ def _preceding(el: HtmlElement, body: HtmlElement) -> Iterator[HtmlElement]:
 
 def body(page: Page) -> HtmlElement | None:
     """On WordPress pages the paragraph-dense element of the headline's article
-    (see :func:`dense_body`), else trafilatura's main content.  Elsewhere
-    trafilatura is the better judge (news sites put teasers and ads between
-    paragraphs), so it is asked first there."""
-    first, second = (dense_body, _trafilatura_body) if page.is_wordpress else (
-        _trafilatura_body, dense_body)  # fmt: skip
-    found = first(page)
-    return found if found is not None else second(page)
+    (see :func:`dense_body`) when it is sure, else trafilatura's main content.
+    Elsewhere trafilatura is the better judge (news sites put teasers and ads
+    between paragraphs), so it is asked first there."""
+    if not page.is_wordpress:
+        found = _trafilatura_body(page)
+        return found if found is not None else dense_body(page)
+    dense = _dense(page)
+    if dense is None:
+        return _trafilatura_body(page)
+    if _sure(dense[1]):
+        return dense[0]
+    return _checked(dense[0], _trafilatura_body(page))
 
 
 def dense_body(page: Page) -> HtmlElement | None:
     """The element whose own paragraphs hold nearly all paragraph text of the
     headline's ``<article>``/``<main>`` (readability's idea, made strict): None
     when there is no such scope, too little text, or the text is spread out."""
+    dense = _dense(page)
+    return dense[0] if dense is not None else None
+
+
+def _dense(page: Page) -> tuple[HtmlElement, float] | None:
+    """:func:`dense_body`'s element and the share of the paragraph text inside it."""
     scope = _article_scope(page)
     if scope.tag not in ("article", "main"):
         return None
@@ -185,7 +200,27 @@ def dense_body(page: Page) -> HtmlElement | None:
     total = sum(scores.values())
     if scores[best] < DENSE_MIN_CHARS or scores[best] < DENSE_SHARE * total:
         return None
-    return None if page.h1 is not None and _contains(best, page.h1) else best
+    if page.h1 is not None and _contains(best, page.h1):
+        return None
+    # paragraphs in its lists, tables and quotes are its own too
+    inside = sum(n for el, n in scores.items() if el is best or _contains(best, el))
+    return best, inside / total
+
+
+def _sure(share: float) -> bool:
+    """A dense element is trusted alone when all but a sliver of the article's
+    paragraph text is inside it: otherwise a lead or a second row of a page
+    builder may be lost, and trafilatura checks."""
+    return share >= SURE_SHARE
+
+
+def _checked(dense: HtmlElement, extracted: HtmlElement | None) -> HtmlElement:
+    """trafilatura's body instead of an unsure dense one, unless trafilatura lost
+    most of the dense text (then it picked the wrong part of the page)."""
+    if extracted is None:
+        return dense
+    kept = len(text_of(extracted).split())
+    return extracted if kept >= CHECK_MIN_KEPT * len(text_of(dense).split()) else dense
 
 
 def _contains(ancestor: HtmlElement, el: HtmlElement) -> bool:

@@ -110,7 +110,12 @@ def categories(page: Page) -> list[str]:
 
 
 def body(page: Page) -> HtmlElement | None:
-    return _first(page, S.BODY)
+    """The longest post element of the first body convention the page uses: some
+    themes print the teaser in an ``entry-content`` of its own before the body's."""
+    found = list(page.post_elements(page.select(S.BODY)))
+    if len(found) < 2:
+        return found[0] if found else None
+    return max(found, key=lambda el: len(el.text_content()))
 
 
 def hero(page: Page) -> dict[str, Any] | None:
