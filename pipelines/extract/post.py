@@ -19,6 +19,7 @@ from pipelines.extract import declared, generic, site, wordpress
 from pipelines.extract.authors import attach_bios
 from pipelines.extract.body import Body, image_key, merge_images, read_body
 from pipelines.extract.headline import shown_title, visible_headline
+from pipelines.extract.names import tidy_authors
 from pipelines.extract.page import Page, clean_text
 
 LAYERS: tuple[tuple[str, ModuleType], ...] = (
@@ -88,7 +89,7 @@ def build_post(page: Page) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """The post's PAGE_FIELDS, its field sources and its disagreements."""
     fields = Fields(page)
     body = _body(page, fields)
-    authors = _authors(fields)
+    authors = tidy_authors(_authors(fields))
     if any(not author.get("bio") for author in authors):
         attach_bios(authors, [*wordpress.bios(page), *site.bios(page)])
     post = {
