@@ -1,7 +1,8 @@
 """Where real German blogs state a post's date, each in a small handwritten page.
 
-A dated permalink, a classic theme's link to the day archive, markup only
-htmldate reads: the layer that answers is checked too (``field_sources``).
+A dated permalink (a day, a month or a year), a classic theme's link to the day
+archive, markup only htmldate reads: the layer that answers is checked too
+(``field_sources``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,16 @@ CASES = [
         _page(meta="<p>Aktualisiert am 3. Juni 2016</p>"),
         "https://blog.example/2014/05/18/ein-beitrag/",
         datetime(2014, 5, 17, 22, 0, tzinfo=UTC), "generic", id="permalink-beats-another-day",
+    ),
+    pytest.param(
+        _page(meta="<p>Zuletzt geändert am 1. Juni 2010</p>",
+              after="<p>Geschrieben am 3. Dezember 2011 in Berlin.</p>"),
+        "https://blog.example/news/2011/12/ein-beitrag/",
+        datetime(2011, 12, 2, 23, 0, tzinfo=UTC), "generic", id="permalink-month-bounds-the-date",
+    ),
+    pytest.param(
+        _page(meta="<p>12.03.2016, 14:05 Uhr</p>"), "https://blog.example/2016/ein-beitrag/",
+        datetime(2016, 3, 12, 13, 5, tzinfo=UTC), "generic", id="permalink-year-keeps-the-byline",
     ),
     pytest.param(
         _page(meta='<div class="post-meta"><a href="/2017/08/08/">08/08/2017</a></div>'),

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import copy
 import re
+from calendar import monthrange
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -41,7 +42,10 @@ STOPWORDS = {
 }
 WORD = re.compile(r"\w+")
 NOISE_MARK = "data-noise"
-URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
+#: /year/[month/[day/]] followed by a slug (not a day archive, not a longer number)
+URL_PERIOD = re.compile(
+    r"/((?:19|20)\d\d)/(?:(0[1-9]|1[0-2])/(?:(0[1-9]|[12]\d|3[01])/)?)?(?=[^/\d])"
+)
 
 
 def title(page: Page) -> str | None:
@@ -52,32 +56,47 @@ def title(page: Page) -> str | None:
 
 
 def published_at(page: Page) -> datetime | None:
-    """The visible date next to the headline, unless the URL's date says another
-    day; else htmldate's reading of the whole page (see :func:`htmldate_date`)."""
-    visible, in_url = visible_date(page), url_date(page)
-    if in_url is not None and (visible is None or not _same_day(page, visible, in_url)):
-        return in_url
-    return visible or htmldate_date(page)
+    """The visible date next to the headline when it lies in the period the
+    permalink names; else the permalink's day; else htmldate's reading of the
+    page within that period (see :func:`url_period`, :func:`htmldate_date`)."""
+    period, visible = url_period(page), visible_date(page)
+    if visible is not None and _within(page, visible, period):
+        return visible
+    if period is not None and period[0] == period[1]:
+        return page.date(period[0].isoformat())
+    return htmldate_date(page, period)
 
 
-def url_date(page: Page) -> datetime | None:
-    """The day a dated permalink names (``/2014/05/18/slug/``): WordPress builds
-    it from the post's publication date, so it outranks a visible date that
-    may be a comment's or an update's."""
-    m = URL_DATE.search(urlsplit(page.url).path)
-    return page.date("-".join(m.groups())) if m else None
+def url_period(page: Page) -> tuple[date, date] | None:
+    """The first and last day a dated permalink allows: ``/2014/05/18/slug/`` one
+    day, ``/2011/12/slug/`` a month, ``/2016/slug/`` a year.  WordPress builds
+    these from the post's publication date, so a date outside is someone
+    else's (a comment's, an update's, a sidebar's)."""
+    m = URL_PERIOD.search(urlsplit(page.url).path)
+    if m is None:
+        return None
+    year, month, day = (int(g) if g else 0 for g in m.groups())
+    try:
+        if day:
+            return date(year, month, day), date(year, month, day)
+        if month:
+            return date(year, month, 1), date(year, month, monthrange(year, month)[1])
+    except ValueError:  # 31 February: no date
+        return None
+    return date(year, 1, 1), date(year, 12, 31)
 
 
-def htmldate_date(page: Page) -> datetime | None:
-    """htmldate's original (publication) date of the page, the last resort: it
-    knows many more markup and text conventions than ours, and is slow (it
-    copies and cleans the tree), so it is asked only when nothing else answered.
-    It reads the page without comments, sidebars and footers, whose dates are
-    someone else's."""
+def htmldate_date(page: Page, period: tuple[date, date] | None = None) -> datetime | None:
+    """htmldate's original (publication) date of the page, within ``period`` if
+    given, the last resort: it knows many more markup and text conventions than
+    ours, and is slow (it copies and cleans the tree), so it is asked only when
+    nothing else answered.  It reads the page without comments, sidebars and
+    footers, whose dates are someone else's."""
     from htmldate import find_date
 
-    tree = _without_noise(page)
-    found = find_date(tree, url=page.url, original_date=True, extensive_search=True)
+    first, last = (period[0].isoformat(), period[1].isoformat()) if period else (None, None)
+    found = find_date(_without_noise(page), url=page.url, original_date=True,
+                      extensive_search=True, min_date=first, max_date=last)  # fmt: skip
     return page.date(found) if found else None
 
 
@@ -94,9 +113,9 @@ def _without_noise(page: Page) -> HtmlElement:
     return cast(HtmlElement, tree)
 
 
-def _same_day(page: Page, a: datetime, b: datetime) -> bool:
-    tz = ZoneInfo(page.profile.timezone)
-    return a.astimezone(tz).date() == b.astimezone(tz).date()
+def _within(page: Page, found: datetime, period: tuple[date, date] | None) -> bool:
+    day = found.astimezone(ZoneInfo(page.profile.timezone)).date()
+    return period is None or period[0] <= day <= period[1]
 
 
 def visible_date(page: Page) -> datetime | None:
