@@ -29,6 +29,10 @@ CASES = [
         ["Der erste Absatz"], [], id="a-teaser-entry-content-before-the-body",
     ),
     pytest.param(
+        _classic(TEXT * 12, before='<div class="entry-content"><p>' + "Wort " * 90 + "</p></div>"),
+        ["Wort Wort"], ["Der erste Absatz"], id="a-long-first-entry-content-is-no-teaser",
+    ),
+    pytest.param(
         _classic(TEXT + '<span class="post-ratings">(Noch keine Bewertungen)</span>'),
         ["Der erste Absatz"], ["Bewertungen"], id="wp-postratings",
     ),

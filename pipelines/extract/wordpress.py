@@ -21,6 +21,8 @@ from pipelines.extract.navigation import nav_link, related_entries
 from pipelines.extract.page import Page, text_of
 
 DAY_ARCHIVE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/?$")
+#: A first body element with fewer words is a teaser when a longer one follows.
+TEASER_WORDS = 80
 POST_ID_CLASS = re.compile(r"^(?:postid|post)-(\d+)$")
 COUNT = re.compile(
     r"(\d+)\s+(?:Kommentare?|Antworten|Gedanken|comments?|thoughts?|responses?)", re.IGNORECASE
@@ -110,10 +112,11 @@ def categories(page: Page) -> list[str]:
 
 
 def body(page: Page) -> HtmlElement | None:
-    """The longest post element of the first body convention the page uses: some
-    themes print the teaser in an ``entry-content`` of its own before the body's."""
+    """The first post element of the first body convention the page uses, unless
+    it is a teaser: some themes print the lead in an ``entry-content`` of its own
+    before the body's, and then the longest one is the body."""
     found = list(page.post_elements(page.select(S.BODY)))
-    if len(found) < 2:
+    if len(found) < 2 or len(found[0].text_content().split()) >= TEASER_WORDS:
         return found[0] if found else None
     return max(found, key=lambda el: len(el.text_content()))
 
