@@ -42,6 +42,8 @@ _NON_POST_SITEMAP = re.compile(
 _LINK_TAG = re.compile(r"<(a|link)\s[^>]*>", re.IGNORECASE)
 _PAGINATION_REL = re.compile(r"""\brel\s*=\s*["']?(next|prev)\b""", re.IGNORECASE)
 _HREF = re.compile(r"""\bhref\s*=\s*["']([^"'<>]*)["']""", re.IGNORECASE)
+_BREAK_TAG = re.compile(r"<(?:br|/p|/div|/li)\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
 _NOT_PAGES = ("mailto:", "javascript:", "tel:", "#", "data:")
 _SAFE_XML = lxml.etree.XMLParser(
     resolve_entities=False, no_network=True, recover=True, huge_tree=False, load_dtd=False
@@ -119,16 +121,23 @@ def parse_rest_posts(body: bytes, base: str) -> list[Found]:
 
 
 def _rest_found(entry: dict[str, Any], base: str) -> Found:
+    """A post's URL with what the API says of it: ``post_id``, ``lastmod`` (the
+    re-crawl hint), and ``rest`` (author id, publication and modification time, UTC)."""
     hints: dict[str, Any] = {}
     if isinstance(entry.get("id"), int):
         hints["post_id"] = entry["id"]
     if entry.get("modified_gmt"):
         hints["lastmod"] = f"{entry['modified_gmt']}+00:00"
+    rest = {key: entry[key] for key in ("author", "date_gmt", "modified_gmt") if entry.get(key)}
+    if rest:
+        hints["rest"] = rest
     return Found(normalise_url(str(entry["link"]), base), hints)
 
 
-def parse_rest_users(body: bytes, base: str) -> dict[str, str]:
-    """Author archive URL to bio, from ``/wp-json/wp/v2/users``."""
+def parse_rest_users(body: bytes, base: str) -> dict[int, dict[str, str]]:
+    """The blog's authors from ``/wp-json/wp/v2/users``: id to ``name``, ``slug``,
+    ``url`` (their archive) and ``bio`` (``description``, which the API sends as
+    HTML: entities decoded, tags dropped)."""
     try:
         data = json.loads(body)
     except ValueError:
@@ -136,12 +145,20 @@ def parse_rest_users(body: bytes, base: str) -> dict[str, str]:
     if not isinstance(data, list):
         return {}
     return {
-        normalise_url(str(user["link"]), base): str(user["description"]).strip()
+        user["id"]: {
+            "name": _plain(user.get("name")),
+            "slug": str(user.get("slug") or ""),
+            "url": normalise_url(str(user["link"]), base) if user.get("link") else "",
+            "bio": _plain(user.get("description")),
+        }
         for user in data
-        if isinstance(user, dict)
-        and user.get("link")
-        and str(user.get("description") or "").strip()
+        if isinstance(user, dict) and isinstance(user.get("id"), int)
     }
+
+
+def _plain(value: Any) -> str:
+    text = _TAG.sub("", _BREAK_TAG.sub(" ", str(value or "")))
+    return " ".join(html.unescape(text).split())
 
 
 def html_links(body: str, url: str) -> list[str]:

@@ -84,23 +84,47 @@ def test_rss_and_atom_feeds() -> None:
 
 def test_rest_posts_and_users() -> None:
     posts = json.dumps(
-        [{"id": 7, "link": "https://blog.example.de/a/", "modified_gmt": "2020-01-01T10:00:00"}]
+        [
+            {
+                "id": 7,
+                "link": "https://blog.example.de/a/",
+                "date_gmt": "2019-12-01T09:00:00",
+                "modified_gmt": "2020-01-01T10:00:00",
+                "author": 3,
+            }
+        ]
     )
     (found,) = discovery.parse_rest_posts(posts.encode(), BASE)
     assert (found.url, found.hints) == (
         "https://blog.example.de/a/",
-        {"post_id": 7, "lastmod": "2020-01-01T10:00:00+00:00"},
+        {
+            "post_id": 7,
+            "lastmod": "2020-01-01T10:00:00+00:00",
+            "rest": {
+                "author": 3,
+                "date_gmt": "2019-12-01T09:00:00",
+                "modified_gmt": "2020-01-01T10:00:00",
+            },
+        },
     )
     assert discovery.parse_rest_posts(b'{"code":"rest_forbidden"}', BASE) == []
+
+
+def test_rest_users_are_plain_text_with_name_slug_archive_and_bio() -> None:
+    """The API sends descriptions as HTML (``Cloud &amp; Infrastructure``)."""
     users = json.dumps(
         [
-            {"link": "https://blog.example.de/author/anna", "description": "Anna schreibt."},
-            {"link": "https://blog.example.de/author/jan/", "description": ""},
+            {"id": 3, "name": "Anna M&uuml;ller", "slug": "anna", "link": "https://blog.example.de/author/anna",
+             "description": "Leitet <b>Cloud &amp; Infrastructure</b>.<br>Seit 2019."},
+            {"id": 4, "name": "Jan", "slug": "jan", "link": "https://blog.example.de/author/jan/", "description": ""},
+            {"name": "no id"},
         ]
-    )
+    )  # fmt: skip
     assert discovery.parse_rest_users(users.encode(), BASE) == {
-        "https://blog.example.de/author/anna/": "Anna schreibt."
-    }
+        3: {"name": "Anna Müller", "slug": "anna", "url": "https://blog.example.de/author/anna/",
+            "bio": "Leitet Cloud & Infrastructure. Seit 2019."},
+        4: {"name": "Jan", "slug": "jan", "url": "https://blog.example.de/author/jan/", "bio": ""},
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,9 @@ from pipelines.archive import known_posts
 from pipelines.profile import load_profile
 
 REST_PAGE_SIZE = 100
+#: What the posts listing is asked for: ids and links to find posts, the dates and
+#: author id that complete what a theme's page does not print.
+REST_POST_FIELDS = "id,link,date_gmt,modified_gmt,author"
 DISCOVERY_PRIORITY = 100
 LISTING_PRIORITY = 10
 #: Cached discovery documents are always revalidated (a conditional request),
@@ -70,7 +73,8 @@ class WordPressSpider(Spider):
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
         self.crawl_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         self.plan = RecrawlPlan(known={}, full=True)
-        self.author_bios: dict[str, str] = {}
+        self.rest_users: dict[int, dict[str, str]] = {}
+        self.rest_posts: dict[str, dict[str, Any]] = {}
         self.seen: set[str] = {self.base_url}
         self._requested: set[str] = {self.base_url}
         self.indexed: set[str] = set()
@@ -169,7 +173,7 @@ class WordPressSpider(Spider):
         )
 
     def _rest_posts_request(self, page: int) -> Request:
-        query = {"per_page": REST_PAGE_SIZE, "page": page, "_fields": "id,link,modified_gmt"}
+        query = {"per_page": REST_PAGE_SIZE, "page": page, "_fields": REST_POST_FIELDS}
         if since := self.plan.rest_modified_after():
             query["modified_after"] = since
         url = urljoin(self.base_url, "wp-json/wp/v2/posts?" + urlencode(query))
@@ -203,6 +207,7 @@ class WordPressSpider(Spider):
     def parse_rest_posts(self, response: Response) -> Iterator[Request]:
         self._count("discovery/rest/documents")
         found = discovery.parse_rest_posts(response.body, response.url)
+        self.rest_posts.update((f.url, f.hints["rest"]) for f in found if "rest" in f.hints)
         self._rest_listed = self._rest_listed or bool(found)
         self._candidates(found, "rest")
         total = _int_header(response, b"X-WP-TotalPages")
@@ -211,7 +216,7 @@ class WordPressSpider(Spider):
                 yield self._rest_posts_request(page)
 
     def parse_users(self, response: Response) -> None:
-        self.author_bios.update(discovery.parse_rest_users(response.body, response.url))
+        self.rest_users = self.rest_users | discovery.parse_rest_users(response.body, response.url)
 
     def _candidates(self, found: list[discovery.Found], source: str) -> None:
         """Put the posts worth fetching in the backlog (:meth:`feed_scheduler`)."""
@@ -295,8 +300,10 @@ class WordPressSpider(Spider):
     def _page(self, response: Response, url: str) -> FetchedPage:
         redirects = response.meta.get("redirect_urls") or [response.url]
         hints = dict(response.meta.get("hints") or {})
-        if self.author_bios:
-            hints["author_bios"] = dict(self.author_bios)
+        if self.rest_users:
+            hints["rest_users"] = self.rest_users
+        if url in self.rest_posts:
+            hints["rest"] = self.rest_posts[url]
         return FetchedPage(
             url=url,
             requested_url=normalise_url(redirects[0]),

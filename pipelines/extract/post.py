@@ -195,10 +195,10 @@ def _hero(fields: Fields) -> list[dict[str, Any]]:
 
 
 def _related(fields: Fields) -> list[dict[str, Any]]:
+    """Previous, next, then every entry of the related box: a post may be both the
+    previous one and a recommendation, and then it is listed with both relations."""
     adjacent = [link for link in (fields.get("previous"), fields.get("next_post")) if link]
-    seen = {link["url"] for link in adjacent}
-    related = [r for r in fields.get("related") or [] if r["url"] not in seen]
-    return adjacent + related
+    return adjacent + list(fields.get("related") or [])
 
 
 def _canonical(page: Page) -> str:

@@ -155,6 +155,20 @@ PUBLISHED = css(
     ".entry-meta time",
     ".entry-date",
 )
+
+
+def marks_publication(el: HtmlElement) -> bool:
+    """Whether a date element is marked ``published``: themes that print one date
+    mark it ``entry-date published updated``, and that date is the publication,
+    not a modification."""
+    return "published" in (el.get("class") or "").split()
+
+
+def is_modification(el: HtmlElement) -> bool:
+    """A date marked ``updated`` that is not the publication."""
+    return "updated" in (el.get("class") or "") and not marks_publication(el)
+
+
 MODIFIED = css(
     "time.updated",
     ".wp-block-post-date__modified-date time",
@@ -261,7 +275,7 @@ RELATED_BOX = css(
 )
 RELATED_LINK = css("a[href]")
 COMMENTS = css(".comment-list li.comment", ".commentlist li.comment", "#commentlist li.comment")
-COMMENT_BLOCK = css(".wp-block-comment-template > li")
+COMMENT_BLOCK = css(".wp-block-comment-template li.comment")
 COMMENTS_TITLE = css(".comments-title", ".wp-block-comments-title")
 COMMENT_FORM = css("#respond", ".comment-respond", "#commentform")
 POST_ARTICLE = css('article[id^="post-"]')

@@ -15,7 +15,13 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from pipelines.extract import selectors as S
-from pipelines.extract.authors import box_bio, box_labels, byline_authors, unique_authors
+from pipelines.extract.authors import (
+    box_author,
+    box_bio,
+    box_labels,
+    byline_authors,
+    unique_authors,
+)
 from pipelines.extract.body import image_of
 from pipelines.extract.navigation import nav_link, related_entries
 from pipelines.extract.page import Page, text_of
@@ -68,11 +74,16 @@ def day_archive_date(page: Page) -> datetime | None:
 
 
 def modified_at(page: Page) -> datetime | None:
-    return _date(page, S.MODIFIED)
+    dates = page.post_elements(page.select(S.MODIFIED))
+    el = next((e for e in dates if not S.marks_publication(e)), None)
+    return _date_of(page, el)
 
 
 def _date(page: Page, selector: Any) -> datetime | None:
-    el = _first(page, selector)
+    return _date_of(page, _first(page, selector))
+
+
+def _date_of(page: Page, el: HtmlElement | None) -> datetime | None:
     if el is None:
         return None
     inner = next(el.iter("time"), el)
@@ -83,11 +94,17 @@ def authors(page: Page) -> list[dict[str, Any]]:
     """The first byline's authors, plus those of further bylines of the same
     article (block themes print one ``wp-block-post-author`` per author)."""
     bylines = list(page.post_elements(page.select(S.BYLINE)))
-    if not bylines:
-        return []
-    article = _article_of(bylines[0])
+    article = _article_of(bylines[0]) if bylines else None
     found = [a for b in bylines if _article_of(b) is article for a in byline_authors(page, b)]
-    return unique_authors(found)
+    return unique_authors(found) or _box_authors(page)
+
+
+def _box_authors(page: Page) -> list[dict[str, Any]]:
+    """Authors named by author boxes, for themes whose only byline is the box
+    (Twenty Twenty-One prints "By NAME" above the bio, and no byline)."""
+    boxes = page.post_elements(page.select(S.AUTHOR_BOX))
+    found = [box_author(page, box, box_labels(page), page.index) for box in boxes]
+    return unique_authors([author for author in found if author])
 
 
 def _article_of(el: HtmlElement) -> HtmlElement | None:
@@ -142,6 +159,8 @@ def related(page: Page) -> list[dict[str, Any]]:
 
 
 def comment_count(page: Page) -> int | None:
+    """Every approved comment, replies included.  A WordPress single post prints its
+    comments whenever it has any, so one that lists none (comments closed) has none."""
     listed = page.select(S.COMMENTS) or page.select(S.COMMENT_BLOCK)
     if listed:
         return len(listed)
@@ -149,7 +168,7 @@ def comment_count(page: Page) -> int | None:
         m = COUNT.search(text_of(heading))
         if m:
             return int(m.group(1))
-    return 0 if page.select(S.COMMENT_FORM) else None
+    return 0 if page.select(S.COMMENT_FORM) or "single-post" in page.body_classes else None
 
 
 def archive_bio(page: Page) -> str | None:
