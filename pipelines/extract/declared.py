@@ -9,6 +9,7 @@ declares nothing.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -43,8 +44,14 @@ def title(page: Page) -> str | None:
     for source in sources:
         found = source()
         if isinstance(found, str) and clean_text(found):
-            return strip_site_name(page, clean_text(found))
+            return strip_site_name(page, clean_text(_unescaped(found)))
     return None
+
+
+def _unescaped(text: str) -> str:
+    """``text`` with HTML entities decoded: SEO plugins escape titles twice
+    (``&#8222;``, ``&raquo;``) in JSON-LD and meta content."""
+    return html.unescape(text) if "&" in text else text
 
 
 def strip_site_name(page: Page, headline: str) -> str:

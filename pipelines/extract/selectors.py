@@ -356,3 +356,22 @@ BODY_NOISE = css(
 CAPTIONS = css("figcaption", ".wp-caption-text", ".wp-element-caption")
 IMAGES = css("img")
 LINKS = css("a[href]")
+
+# --- plugin widgets inside a post's content -------------------------------------
+#: Removed from a body like BODY_NOISE: widgets that widespread plugins print
+#: inside ``the_content``: star ratings (WP-PostRatings, kk Star Ratings, Yasr),
+#: a recipe card's print/pin/jump buttons (WP Recipe Maker), share buttons (Meks
+#: Easy Social Share), related posts (Related Posts for WordPress); and a theme's
+#: previous/next link printed inside the content (``rel=prev|next`` is
+#: navigation by definition, never the post's words).
+BODY_WIDGETS = css(
+    ".post-ratings",
+    ".post-ratings-loading",
+    ".kk-star-ratings",
+    ".yasr-visitor-votes",
+    ".wprm-recipe-link",
+    ".meks_ess",
+    ".rp4wp-related-posts",
+    "a[rel~=prev]",
+    "a[rel~=next]",
+)

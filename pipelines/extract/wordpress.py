@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -25,6 +26,9 @@ from pipelines.extract.body import image_of
 from pipelines.extract.navigation import nav_link, related_entries
 from pipelines.extract.page import Page, text_of
 
+DAY_ARCHIVE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/?$")
+#: A first body element with fewer words is a teaser when a longer one follows.
+TEASER_WORDS = 80
 POST_ID_CLASS = re.compile(r"^(?:postid|post)-(\d+)$")
 COUNT = re.compile(
     r"(\d+)\s+(?:Kommentare?|Antworten|Gedanken|comments?|thoughts?|responses?)", re.IGNORECASE
@@ -54,7 +58,19 @@ def description(page: Page) -> str | None:
 
 
 def published_at(page: Page) -> datetime | None:
-    return _date(page, S.PUBLISHED)
+    return _date(page, S.PUBLISHED) or day_archive_date(page)
+
+
+def day_archive_date(page: Page) -> datetime | None:
+    """The day of the post's own link to its day archive (``/2017/08/08/``): classic
+    themes print the date as such a link (``get_day_link``) without a ``<time>``."""
+    host = urlsplit(page.url).hostname
+    for url, anchors in page.links_to.items():
+        parts = urlsplit(url)
+        m = DAY_ARCHIVE.search(parts.path)
+        if m and parts.hostname == host and any(page.in_post(a) for a in anchors):
+            return page.date("-".join(m.groups()))
+    return None
 
 
 def modified_at(page: Page) -> datetime | None:
@@ -113,7 +129,13 @@ def categories(page: Page) -> list[str]:
 
 
 def body(page: Page) -> HtmlElement | None:
-    return _first(page, S.BODY)
+    """The first post element of the first body convention the page uses, unless
+    it is a teaser: some themes print the lead in an ``entry-content`` of its own
+    before the body's, and then the longest one is the body."""
+    found = list(page.post_elements(page.select(S.BODY)))
+    if len(found) < 2 or len(found[0].text_content().split()) >= TEASER_WORDS:
+        return found[0] if found else None
+    return max(found, key=lambda el: len(el.text_content()))
 
 
 def hero(page: Page) -> dict[str, Any] | None:
