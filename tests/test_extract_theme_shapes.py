@@ -267,3 +267,20 @@ def test_a_modification_the_page_declares_wins_over_the_api() -> None:
     post: dict = {"authors": [], "modified_at": declared}
     apply_rest(post, {"rest": REST})
     assert post["modified_at"] == declared
+
+
+def test_a_post_the_api_did_not_list_keeps_its_archived_modification() -> None:
+    """An incremental crawl asks the API for recent edits only: a canary it did not
+    list is unchanged since, and keeps the modification the archive knows."""
+    post: dict = {"authors": [], "modified_at": None}
+    apply_rest(post, {"known_modified": "2023-06-01T10:00:00+00:00"})
+    assert post["modified_at"] == datetime(2023, 6, 1, 10, 0, tzinfo=UTC)
+    listed: dict = {"authors": [], "modified_at": None}
+    apply_rest(
+        listed,
+        {
+            "rest": REST | {"modified_gmt": REST["date_gmt"]},
+            "known_modified": "2023-06-01T10:00:00+00:00",
+        },
+    )
+    assert listed["modified_at"] is None  # the API's own word wins: not modified

@@ -88,3 +88,16 @@ def test_reextract_gives_the_rows_the_crawl_gave(
     assert result.returncode == 0, result.stderr
     assert "40 pages, 0 new, 0 changed" in result.stdout
     assert pq.read_table(tmp_path / "wp" / "versions").sort_by("url").equals(before)
+
+
+def test_a_nightly_crawl_of_an_unchanged_blog_adds_no_version(
+    wordpress: WordPress, tmp_path: Path
+) -> None:
+    """The incremental crawl asks the REST API only for posts modified lately, yet its
+    canaries, fetched again, keep what the API said of them: no spurious new versions."""
+    site = wordpress.site("twentytwentytwo")
+    for _ in range(2):
+        result = run_crawl(tmp_path, "-a", "site=wp", spider="wordpress", base_url=site.base_url)
+        assert result.returncode == 0, result.stderr
+    assert "0 new, 0 changed" in result.stdout
+    assert pq.read_table(tmp_path / "wp" / "versions").num_rows == 40

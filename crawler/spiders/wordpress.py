@@ -304,6 +304,8 @@ class WordPressSpider(Spider):
             hints["rest_users"] = self.rest_users
         if url in self.rest_posts:
             hints["rest"] = self.rest_posts[url]
+        elif (since := self.plan.unchanged_modification(url)) is not None:
+            hints["known_modified"] = since
         return FetchedPage(
             url=url,
             requested_url=normalise_url(redirects[0]),

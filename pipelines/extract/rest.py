@@ -34,7 +34,8 @@ def apply_hints(post: dict[str, Any], hints: dict[str, Any]) -> None:
 def recorded_hints(hints: dict[str, Any], post: dict[str, Any] | None) -> dict[str, Any]:
     """The part of ``hints`` that ``post`` depends on, JSON-ready: the post's own REST
     facts, the API users who are its authors, the archive bios it was given."""
-    kept = {key: hints[key] for key in ("post_id", "rest", "author_bios") if hints.get(key)}
+    keys = ("post_id", "rest", "known_modified", "author_bios")
+    kept = {key: hints[key] for key in keys if hints.get(key)}
     users: Users = hints.get("rest_users") or {}
     authors = (post or {}).get("authors") or []
     author_id = (hints.get("rest") or {}).get("author")
@@ -52,13 +53,16 @@ def read_recorded(hints: dict[str, Any]) -> dict[str, Any]:
 
 
 def apply_rest(post: dict[str, Any], hints: dict[str, Any]) -> None:
-    """Fill ``post`` in place from the REST API's facts: post id, modification, authors."""
+    """Fill ``post`` in place from the REST API's facts: post id, modification, authors.
+    Without the API's word on the post this crawl (an incremental crawl asks only for
+    posts modified lately), the archived modification (``known_modified``) holds."""
     sources = post.setdefault("field_sources", {})
     if post.get("post_id") is None and isinstance(hints.get("post_id"), int):
         post["post_id"] = hints["post_id"]
         sources["post_id"] = REST
     rest = hints.get("rest") or {}
-    if post.get("modified_at") is None and (modified := modification(rest)):
+    modified = modification(rest) if rest else _utc(hints.get("known_modified"))
+    if post.get("modified_at") is None and modified:
         post["modified_at"] = modified
         sources["modified_at"] = REST
     users: Users = hints.get("rest_users") or {}
@@ -74,12 +78,14 @@ def modification(rest: dict[str, Any]) -> datetime | None:
 
 
 def _utc(stamp: Any) -> datetime | None:
+    """A naive UTC stamp (the API's ``*_gmt``) or an aware one, as an aware datetime."""
     if not isinstance(stamp, str):
         return None
     try:
-        return datetime.fromisoformat(stamp).replace(tzinfo=UTC)
+        moment = datetime.fromisoformat(stamp)
     except ValueError:
         return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _complete_authors(post: dict[str, Any], users: Users, author_id: Any) -> bool:
