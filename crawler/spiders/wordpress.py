@@ -36,7 +36,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery
-from crawler.errors import BadSpiderArgument
+from crawler.arguments import CrawlArguments, parse_arguments
 from crawler.items import GONE_STATUSES, FetchedPage
 from crawler.recrawl import RecrawlPlan
 from crawler.urls import is_within, normalise_url
@@ -62,13 +62,13 @@ class WordPressSpider(Spider):
     options: ClassVar[tuple[str, ...]] = ("base_url", "site", "full")
 
     def __init__(self, **kwargs: Any) -> None:
-        self.check_arguments(kwargs)
-        site = kwargs.pop("site", None) or self.default_site
-        assert site is not None
-        self.site: str = site
-        self.profile = load_profile(site)
-        self.base_url: str = normalise_url(kwargs.pop("base_url", None) or self.profile.base_url)
-        self.full: bool = str(kwargs.pop("full", "false")).lower() in ("1", "true", "yes")
+        args = self.check_arguments(kwargs)
+        for option in self.options:
+            kwargs.pop(option, None)
+        self.site: str = args.site
+        self.profile = load_profile(args.site)
+        self.base_url: str = normalise_url(args.base_url or self.profile.base_url)
+        self.full: bool = args.full
         super().__init__(**kwargs)
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
         self.crawl_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
@@ -103,25 +103,9 @@ class WordPressSpider(Spider):
         return spider
 
     @classmethod
-    def check_arguments(cls, args: dict[str, Any]) -> None:
-        """Raise :class:`BadSpiderArgument` for options this spider cannot use."""
-        unknown = sorted(set(args) - set(cls.options))
-        if unknown:
-            raise BadSpiderArgument(
-                f"unknown option -a {unknown[0]}=…; {cls.name} accepts: "
-                + ", ".join(f"-a {o}=…" for o in cls.options)
-            )
-        site = args.get("site") or cls.default_site
-        if not site:
-            raise BadSpiderArgument(f"{cls.name} needs -a site=NAME (the archive's folder name)")
-        if not _is_safe_site_name(str(site)):
-            raise BadSpiderArgument(f"bad site name {site!r}: use letters, digits, '-' and '_'")
-        if args.get("base_url") is not None:
-            _check_base_url(str(args["base_url"]))
-        elif cls.default_site is None:
-            raise BadSpiderArgument(f"{cls.name} needs -a base_url=URL (the blog's root)")
-        if str(args.get("full", "false")).lower() not in ("1", "0", "true", "false", "yes", "no"):
-            raise BadSpiderArgument("-a full= takes true or false")
+    def check_arguments(cls, args: dict[str, Any]) -> CrawlArguments:
+        """The spider's ``-a`` options; :class:`BadSpiderArgument` for unusable ones."""
+        return parse_arguments(cls.name, cls.options, cls.default_site, args)
 
     async def start(self) -> AsyncIterator[Request]:
         yield Request(
@@ -426,16 +410,6 @@ class WordPressSpider(Spider):
     def _count(self, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key, count)
-
-
-def _check_base_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadSpiderArgument(f"base_url {url!r} is not an http(s) URL with a host")
-
-
-def _is_safe_site_name(name: str) -> bool:
-    return name.replace("-", "").replace("_", "").isalnum() and name.isascii()
 
 
 def _error_text(failure: Failure) -> str:
