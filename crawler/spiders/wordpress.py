@@ -4,24 +4,14 @@ It asks every discovery source a WordPress blog may offer (robots.txt sitemaps,
 core and Yoast sitemaps, the feed, the REST API, listings and the links between
 pages) so that a blog lacking some of them is still crawled completely.  It
 never looks at fields: every fetched HTML page goes to the item pipelines,
-which decide what is a post.
-
-The first crawl of a site, and ``-a full=true``, fetch everything.  Later
-crawls are incremental (:mod:`crawler.recrawl`): discovery documents are asked
-for conditionally, only new or changed posts are fetched, listings are read
-only when no index answered, and archived posts missing from a complete index
-are asked for again so that a removed post is recorded as gone.
-
-A sitemap or the REST API can name thousands of posts at once.  They wait as
-URLs in a backlog and go to Scrapy's scheduler ``DISCOVERY_BATCH`` at a time,
-whenever the scheduler runs dry: a queued request weighs a kilobyte, a waiting
-URL a tenth of that, so the queue stays small however large the blog is.
+which decide what is a post.  What it has found and what it asks for next is
+:class:`crawler.frontier.Frontier`'s to decide; whether a post is worth fetching
+again, :class:`crawler.recrawl.RecrawlPlan`'s.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,9 +27,10 @@ from twisted.python.failure import Failure
 
 from crawler import discovery
 from crawler.arguments import CrawlArguments, parse_arguments
+from crawler.frontier import Frontier
 from crawler.items import GONE_STATUSES, FetchedPage
 from crawler.recrawl import RecrawlPlan
-from crawler.urls import is_within, normalise_url
+from crawler.urls import normalise_url
 from pipelines.archive import known_posts
 from pipelines.profile import load_profile
 
@@ -73,29 +64,19 @@ class WordPressSpider(Spider):
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
         self.crawl_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         self.plan = RecrawlPlan(known={}, full=True)
+        self.frontier = Frontier(self.base_url, self.plan)
         self.rest_users: dict[int, dict[str, str]] = {}
         self.rest_posts: dict[str, dict[str, Any]] = {}
-        self.seen: set[str] = {self.base_url}
-        self._requested: set[str] = {self.base_url}
-        self.indexed: set[str] = set()
-        self.index_failed = False
-        self._yielded: set[str] = set()
         self._root: TextResponse | None = None
-        self._index_hits = 0
-        self._rest_listed = False
-        self._archives: list[str] = []
-        self._reading_archives = False
-        self._unchanged: set[str] = set()
-        self._idle_done = False
         self.canaries = 0
         self.batch = 64
-        self._backlog: deque[tuple[discovery.Found, str]] = deque()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WordPressSpider:
         spider: WordPressSpider = super().from_crawler(crawler, *args, **kwargs)
         site_dir = Path(crawler.settings.get("ARCHIVE_DIR", "data")) / spider.site
         spider.plan = RecrawlPlan(known_posts(site_dir), spider.full)
+        spider.frontier = Frontier(spider.base_url, spider.plan)
         spider.canaries = crawler.settings.getint("HEALTH_CANARY_POSTS", 3)
         spider.batch = max(1, crawler.settings.getint("DISCOVERY_BATCH", 64))
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
@@ -167,11 +148,11 @@ class WordPressSpider(Spider):
         meta = failure.request.meta  # type: ignore[attr-defined]
         self._count(f"discovery/{meta.get('source', 'unknown')}/unavailable")
         if meta.get("from_index"):
-            self.index_failed = True
+            self.frontier.index_failed = True
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         for url in discovery.robots_sitemaps(response.body, response.url):
-            if self._on_site(normalise_url(url)):
+            if self.frontier.on_site(normalise_url(url)):
                 yield self._discovery(url, self.parse_sitemap, "sitemap")
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
@@ -179,9 +160,9 @@ class WordPressSpider(Spider):
         sitemaps, pages = discovery.parse_sitemap(response.body, response.url, max_size)
         self._count("discovery/sitemap/documents")
         for url in sitemaps:
-            if self._on_site(url):
+            if self.frontier.on_site(url):
                 yield self._discovery(url, self.parse_sitemap, "sitemap", from_index=True)
-        self.indexed.update(found.url for found in pages)
+        self.frontier.indexed.update(found.url for found in pages)
         self._candidates(pages, "sitemap")
 
     def parse_feed(self, response: Response) -> None:
@@ -192,7 +173,7 @@ class WordPressSpider(Spider):
         self._count("discovery/rest/documents")
         found = discovery.parse_rest_posts(response.body, response.url)
         self.rest_posts.update((f.url, f.hints["rest"]) for f in found if "rest" in f.hints)
-        self._rest_listed = self._rest_listed or bool(found)
+        self.frontier.rest_listed = self.frontier.rest_listed or bool(found)
         self._candidates(found, "rest")
         total = _int_header(response, b"X-WP-TotalPages")
         if response.meta["rest_page"] == 1:
@@ -203,52 +184,32 @@ class WordPressSpider(Spider):
         self.rest_users = self.rest_users | discovery.parse_rest_users(response.body, response.url)
 
     def _candidates(self, found: list[discovery.Found], source: str) -> None:
-        """Put the posts worth fetching in the backlog (:meth:`feed_scheduler`)."""
-        for item in found:
-            if item.url in self._requested or not self._on_site(item.url):
-                continue
-            if discovery.link_role(item.url) == "skip":
-                continue
-            self.seen.add(item.url)
-            self._index_hits += 1
-            self._count(f"discovery/{source}/urls")
-            wanted = self.plan.wants(item.url, item.hints.get("lastmod"))
-            self._note_unchanged(item.url, not wanted)
-            if wanted:
-                self._requested.add(item.url)
-                self._backlog.append((item, source))
-        self._note_backlog()
+        """Posts an index named: the wanted ones wait for :meth:`feed_scheduler`."""
+        self._count(f"discovery/{source}/urls", self.frontier.offer(found, source))
+        self._note_frontier()
 
     def feed_scheduler(self) -> None:
         """The scheduler ran dry: hand it the next batch of the backlog."""
-        if not self._backlog or self.crawler.engine is None:
+        if self.crawler.engine is None:
             return
-        for _ in range(min(self.batch, len(self._backlog))):
-            item, source = self._backlog.popleft()
+        for item, source in self.frontier.next_batch(self.batch):
             self.crawler.engine.crawl(self._page_request(item.url, source, hints=item.hints))
-        self._note_backlog()
+        self._note_frontier()
 
-    def _note_backlog(self) -> None:
+    def _note_frontier(self) -> None:
+        """``discovery/waiting``: posts in the backlog; ``discovery/unchanged``: archived
+        posts an index showed unchanged and this crawl did not fetch."""
         assert self.crawler.stats is not None
-        self.crawler.stats.set_value("discovery/waiting", len(self._backlog))
-
-    def _note_unchanged(self, url: str, unchanged: bool) -> None:
-        """Keep ``discovery/unchanged``: archived posts an index showed unchanged and
-        this crawl did not fetch (a later source or a canary may still fetch them)."""
-        if unchanged:
-            self._unchanged.add(url)
-        else:
-            self._unchanged.discard(url)
-        assert self.crawler.stats is not None
-        self.crawler.stats.set_value("discovery/unchanged", len(self._unchanged))
+        self.crawler.stats.set_value("discovery/waiting", len(self.frontier.backlog))
+        self.crawler.stats.set_value("discovery/unchanged", len(self.frontier.unchanged))
 
     # Pages ----------------------------------------------------------------
 
     def _page_request(self, url: str, source: str, priority: int = 0, **meta: Any) -> Request:
-        cached = source == "listing" and self._is_home_listing(url)
-        # The spider asks for each URL once (``_requested``); dont_filter lets an
+        cached = source == "listing" and self.frontier.is_home_listing(url)
+        # The spider asks for each URL once (``frontier.requested``); dont_filter lets an
         # old slug's redirect reach a post fetched already, so its alias is recorded.
-        self._requested.add(url)
+        self.frontier.requested.add(url)
         return Request(
             url,
             callback=self.parse_page,
@@ -273,13 +234,15 @@ class WordPressSpider(Spider):
             self._count("crawl/skipped/not_html")
             return
         redirected = bool(response.meta.get("redirect_urls"))
-        if url not in self._yielded or redirected:
-            self._yielded.add(url)
+        if url not in self.frontier.yielded or redirected:
+            self.frontier.yielded.add(url)
             yield self._page(response, url)
         if not self.plan.incremental:
-            yield from self._follow(response)
+            links = discovery.html_links(response.text, response.url)
+            yield from self._listing_and_pages(*self.frontier.follow(links))
         elif response.meta.get("source") == "listing":
-            yield from self._follow_new(response)
+            links = discovery.html_links(response.text, response.url)
+            yield from self._listing_and_pages(*self.frontier.follow_new(links))
 
     def _page(self, response: Response, url: str) -> FetchedPage:
         redirects = response.meta.get("redirect_urls") or [response.url]
@@ -303,49 +266,23 @@ class WordPressSpider(Spider):
             hints=hints,
         )
 
-    def _follow(self, response: TextResponse) -> Iterator[Request]:
-        """Full crawl: every on-site link.  Listings (the home page's ``page/N/``,
-        archives of categories, tags, authors and dates) are kept for the end
-        (:meth:`_archive_requests`)."""
-        for url in self._links(response):
-            role = discovery.link_role(url)
-            if role == "listing" and not self._reading_archives:
-                self._archives.append(url)
-            elif role == "listing":
-                yield self._page_request(url, "listing", LISTING_PRIORITY)
-            elif role == "page":
-                yield self._page_request(url, "link")
-
-    def _follow_new(self, response: TextResponse) -> Iterator[Request]:
-        """Incremental crawl of a listing: links to unknown pages, and the next
-        listing page only while this one still showed something new."""
-        links = self._links(response)
-        new = [u for u in links if discovery.link_role(u) == "page" and u not in self.plan.known]
-        yield from (self._page_request(url, "link") for url in new)
-        if new:
-            pages = [u for u in links if discovery.link_role(u) == "listing" and "/page/" in u]
-            yield from (self._page_request(url, "listing", LISTING_PRIORITY) for url in pages)
-
-    def _links(self, response: TextResponse) -> list[str]:
-        """On-site links of the page not followed before (each URL is requested once)."""
-        links = [u for u in discovery.html_links(response.text, response.url) if u not in self.seen]
-        links = [u for u in links if self._on_site(u)]
-        self.seen.update(links)
-        return [u for u in links if discovery.link_role(u) != "skip"]
+    def _listing_and_pages(self, pages: list[str], listings: list[str]) -> Iterator[Request]:
+        yield from (self._page_request(url, "link") for url in pages)
+        yield from (self._page_request(url, "listing", LISTING_PRIORITY) for url in listings)
 
     # The end of discovery ---------------------------------------------------
 
     def idle(self) -> None:
-        """Once everything found is fetched: read the archives or listings if no
-        index answered, and ask again for archived posts that nothing listed any more."""
-        if self._backlog:
+        """Once everything found is fetched: the kept listings if the indexes may fall
+        short, then archived posts that nothing listed any more, and the canaries."""
+        if self.frontier.backlog:
             self.feed_scheduler()
             raise DontCloseSpider
-        if self._idle_done:
+        if self.frontier.ended:
             return
-        requests = list(self._archive_requests())
+        requests = list(self._listings_at_end())
         if not requests:
-            self._idle_done = True
+            self.frontier.ended = True
             requests = [*self._fallback_listing(), *self._rechecks(), *self._canary_requests()]
         assert self.crawler.engine is not None
         for request in requests:
@@ -353,59 +290,29 @@ class WordPressSpider(Spider):
         if requests:
             raise DontCloseSpider
 
-    def _archive_requests(self) -> Iterator[Request]:
-        """Full crawl: listings name posts that an index lists too (archives of
-        categories, tags and dates many times over).  The REST API lists every
-        published post: then no listing is read.  A sitemap may leave posts out
-        (an SEO plugin drops ``noindex`` ones): then the home page's ``page/N/``
-        is read, at a tenth of a request per post.  With neither, every listing."""
-        archives, self._archives = self._archives, []
-        if self._rest_listed:
-            wanted: list[str] = []
-        elif self._has_complete_index():
-            wanted = [url for url in archives if self._is_home_listing(url)]
-        else:
-            self._reading_archives, wanted = True, archives
-        if len(wanted) < len(archives):
-            self._count("discovery/archives/skipped", len(archives) - len(wanted))
-        for url in wanted:
-            yield self._page_request(url, "listing", LISTING_PRIORITY)
-
-    def _has_complete_index(self) -> bool:
-        return self._rest_listed or (bool(self.indexed) and not self.index_failed)
+    def _listings_at_end(self) -> Iterator[Request]:
+        wanted, skipped = self.frontier.listings_at_end()
+        if skipped:
+            self._count("discovery/archives/skipped", skipped)
+        return (self._page_request(url, "listing", LISTING_PRIORITY) for url in wanted)
 
     def _fallback_listing(self) -> Iterator[Request]:
-        if self._root is not None and not self._index_hits:
+        """An incremental crawl that no index told anything reads the home page's links."""
+        if self._root is not None and not self.frontier.index_hits:
             self._count("discovery/listing/fallback")
-            yield from self._follow_new(self._root)
+            links = discovery.html_links(self._root.text, self._root.url)
+            yield from self._listing_and_pages(*self.frontier.follow_new(links))
 
     def _rechecks(self) -> Iterator[Request]:
-        if self.plan.incremental and (self.index_failed or not self.indexed):
-            return
-        listed = self.indexed if self.plan.incremental else self.seen | self._yielded
-        for url in self.plan.unlisted(listed):
+        for url in self.frontier.rechecks():
             self._count("discovery/rechecked")
             yield self._page_request(url, "recheck")
 
     def _canary_requests(self) -> Iterator[Request]:
-        """An incremental crawl may fetch no post at all; a few archived posts are
-        fetched again so that a theme change shows in the coverage every night."""
-        if not self.plan.incremental:
-            return
-        for url in self.plan.canaries(self.canaries, exclude=self._yielded):
+        for url in self.frontier.canaries(self.canaries):
             self._count("discovery/canary")
-            self._note_unchanged(url, False)
             yield self._page_request(url, "canary")
-
-    def _is_home_listing(self, url: str) -> bool:
-        """The blog's own ``page/N/``: the listing an incremental crawl may read
-        again, so the only one worth a cache entry (archives of categories, tags
-        and authors are read in full crawls only)."""
-        rest = url[len(self.base_url) :] if url.startswith(self.base_url) else ""
-        return rest.startswith("page/") and rest[5:-1].isdigit() and rest.endswith("/")
-
-    def _on_site(self, url: str) -> bool:
-        return is_within(url, self.base_url)
+        self._note_frontier()
 
     def _count(self, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
