@@ -85,7 +85,7 @@ HTTPCACHE_STORAGE = "crawler.httpcache.SiteCacheStorage"
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 HTTPCACHE_GZIP = True
 
-# --- Faults, hostile content, progress (issue 5) ------------------------------
+# --- Faults, hostile content, progress -----------------------------------------
 # Retries wait (exponential, jittered backoff), Retry-After pauses the host,
 # requests never leave the blog's host, oversized responses are counted.
 DOWNLOADER_MIDDLEWARES = {
