@@ -77,7 +77,7 @@ def test_torn_warc_is_finalised_with_every_complete_record(tmp_path: Path) -> No
     other.close()
     tail = other.final_path.read_bytes()
     with warc.open_path.open("ab") as out:
-        out.write(tail[: len(tail) // 2])
+        out.write(tail[:64])  # torn inside its first record (each is hundreds of bytes)
     assert warc.open_path.stat().st_size > complete_size
     finalised = finalise_open_warcs(tmp_path)
     assert finalised == [warc.final_path]

@@ -67,6 +67,10 @@ class WordPressSpider(Spider):
         self.frontier = Frontier(self.base_url, self.plan)
         self.rest_users: dict[int, dict[str, str]] = {}
         self.rest_posts: dict[str, dict[str, Any]] = {}
+        #: REST documents asked for and not answered yet; pages fetched meanwhile wait
+        #: for them in ``_held`` (a post's facts must not depend on which came first)
+        self._rest_pending = 0
+        self._held: list[FetchedPage] = []
         self._root: TextResponse | None = None
         self.canaries = 0
         self.batch = 64
@@ -128,6 +132,8 @@ class WordPressSpider(Spider):
         yield self._rest_posts_request(1)
 
     def _discovery(self, url: str, callback: Any, source: str, **meta: Any) -> Request:
+        if source == "rest":
+            self._rest_pending += 1
         return Request(
             normalise_url(url),
             callback=callback,
@@ -144,11 +150,13 @@ class WordPressSpider(Spider):
         url = urljoin(self.base_url, "wp-json/wp/v2/posts?" + urlencode(query))
         return self._discovery(url, self.parse_rest_posts, "rest", rest_page=page)
 
-    def discovery_failed(self, failure: Failure) -> None:
+    def discovery_failed(self, failure: Failure) -> Iterator[FetchedPage]:
         meta = failure.request.meta  # type: ignore[attr-defined]
         self._count(f"discovery/{meta.get('source', 'unknown')}/unavailable")
         if meta.get("from_index"):
             self.frontier.index_failed = True
+        if meta.get("source") == "rest":
+            yield from self._rest_answered()
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         for url in discovery.robots_sitemaps(response.body, response.url):
@@ -169,7 +177,7 @@ class WordPressSpider(Spider):
         self._count("discovery/feed/documents")
         self._candidates(discovery.parse_feed(response.body, response.url), "feed")
 
-    def parse_rest_posts(self, response: Response) -> Iterator[Request]:
+    def parse_rest_posts(self, response: Response) -> Iterator[Request | FetchedPage]:
         self._count("discovery/rest/documents")
         found = discovery.parse_rest_posts(response.body, response.url)
         self.rest_posts.update((f.url, f.hints["rest"]) for f in found if "rest" in f.hints)
@@ -179,9 +187,18 @@ class WordPressSpider(Spider):
         if response.meta["rest_page"] == 1:
             for page in range(2, total + 1):
                 yield self._rest_posts_request(page)
+        yield from self._rest_answered()
 
-    def parse_users(self, response: Response) -> None:
+    def parse_users(self, response: Response) -> Iterator[FetchedPage]:
         self.rest_users = self.rest_users | discovery.parse_rest_users(response.body, response.url)
+        yield from self._rest_answered()
+
+    def _rest_answered(self) -> Iterator[FetchedPage]:
+        """One REST document answered (or failed); the last one releases the held pages."""
+        self._rest_pending -= 1
+        if self._rest_pending <= 0:
+            held, self._held = self._held, []
+            yield from (self._with_rest(page) for page in held)
 
     def _candidates(self, found: list[discovery.Found], source: str) -> None:
         """Posts an index named: the wanted ones wait for :meth:`feed_scheduler`."""
@@ -236,7 +253,11 @@ class WordPressSpider(Spider):
         redirected = bool(response.meta.get("redirect_urls"))
         if url not in self.frontier.yielded or redirected:
             self.frontier.yielded.add(url)
-            yield self._page(response, url)
+            page = self._page(response, url)
+            if self._rest_pending > 0:
+                self._held.append(page)
+            else:
+                yield self._with_rest(page)
         if not self.plan.incremental:
             links = discovery.html_links(response.text, response.url)
             yield from self._listing_and_pages(*self.frontier.follow(links))
@@ -247,12 +268,6 @@ class WordPressSpider(Spider):
     def _page(self, response: Response, url: str) -> FetchedPage:
         redirects = response.meta.get("redirect_urls") or [response.url]
         hints = dict(response.meta.get("hints") or {})
-        if self.rest_users:
-            hints["rest_users"] = self.rest_users
-        if url in self.rest_posts:
-            hints["rest"] = self.rest_posts[url]
-        elif (since := self.plan.unchanged_modification(url)) is not None:
-            hints["known_modified"] = since
         return FetchedPage(
             url=url,
             requested_url=normalise_url(redirects[0]),
@@ -266,6 +281,17 @@ class WordPressSpider(Spider):
             hints=hints,
         )
 
+    def _with_rest(self, page: FetchedPage) -> FetchedPage:
+        """The page with what the REST API said of its post and of the blog's authors."""
+        hints = page.hints
+        if self.rest_users:
+            hints["rest_users"] = self.rest_users
+        if page.url in self.rest_posts:
+            hints["rest"] = self.rest_posts[page.url]
+        elif (since := self.plan.unchanged_modification(page.url)) is not None:
+            hints["known_modified"] = since
+        return page
+
     def _listing_and_pages(self, pages: list[str], listings: list[str]) -> Iterator[Request]:
         yield from (self._page_request(url, "link") for url in pages)
         yield from (self._page_request(url, "listing", LISTING_PRIORITY) for url in listings)
@@ -278,6 +304,10 @@ class WordPressSpider(Spider):
         if self.frontier.backlog:
             self.feed_scheduler()
             raise DontCloseSpider
+        if self._held:  # a REST document never answered: no page is lost for it
+            assert self.crawler.engine is not None
+            self.crawler.engine.crawl(self._release_request())
+            raise DontCloseSpider
         if self.frontier.ended:
             return
         requests = list(self._listings_at_end())
@@ -289,6 +319,16 @@ class WordPressSpider(Spider):
             self.crawler.engine.crawl(request)
         if requests:
             raise DontCloseSpider
+
+    def _release_request(self) -> Request:
+        """A request whose only use is a callback that hands the held pages on."""
+        robots = urljoin(self.base_url, "/robots.txt")
+        return Request(robots, callback=self._release, errback=self._release, dont_filter=True,
+                       priority=DISCOVERY_PRIORITY, meta={"source": "robots"})  # fmt: skip
+
+    def _release(self, _: Any) -> Iterator[FetchedPage]:
+        self._rest_pending = 1
+        yield from self._rest_answered()
 
     def _listings_at_end(self) -> Iterator[Request]:
         wanted, skipped = self.frontier.listings_at_end()
