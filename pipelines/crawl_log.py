@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from scrapy import signals
 
+from crawler.shutdown import INTERRUPTED, crawl_aborted
 from pipelines.archive.layout import write_table_atomic
 from pipelines.health import HealthPolicy, Verdict, assess, errors_by_type
 from pipelines.schema import CRAWL_SCHEMA
@@ -37,6 +38,7 @@ class CrawlLog:
         self.archive_dir = archive_dir
         self.policy = policy
         self.started_at = datetime.now(UTC)
+        self.logged = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlLog:
@@ -47,12 +49,21 @@ class CrawlLog:
         )
         crawler.signals.connect(log.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(log.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(log.crawl_aborted, signal=crawl_aborted)
         return log
 
     def spider_opened(self, spider: Spider) -> None:
         self.started_at = datetime.now(UTC)
 
+    def crawl_aborted(self, reason: str) -> None:
+        """The second Ctrl-C: the spider will never close, so log the crawl now."""
+        if self.crawler.spider is not None:
+            self.spider_closed(self.crawler.spider, reason)
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.logged:
+            return
+        self.logged = True
         site = getattr(spider, "site", spider.name)
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         stats.update(site=site, crawl_id=getattr(spider, "crawl_id", ""))
@@ -60,7 +71,7 @@ class CrawlLog:
         verdict = assess(
             stats, self.policy, getattr(spider, "base_url", ""), last_coverage(site_dir)
         )
-        if reason != "finished" and verdict.healthy:
+        if reason in INTERRUPTED or (reason != "finished" and verdict.healthy):
             verdict = _interrupted(verdict, reason)
         self.crawler.health_verdict = verdict  # type: ignore[attr-defined]
         if site_dir.is_dir():

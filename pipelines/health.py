@@ -21,6 +21,8 @@ COVERED_FIELDS: dict[str, str] = {
     "tags": "tags",
 }
 EXIT_UNHEALTHY = 1
+#: Requests left out on purpose (robots.txt, a crawl that is stopping), not failures.
+NOT_ERRORS = ("IgnoreRequest",)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def errors_by_type(stats: Mapping[str, Any]) -> dict[str, int]:
     return {
         key.split("/", 1)[1]: int(value)
         for key, value in stats.items()
-        if key.startswith(prefixes) and isinstance(value, int)
+        if key.startswith(prefixes) and isinstance(value, int) and not key.endswith(NOT_ERRORS)
     }
 
 

@@ -10,6 +10,8 @@ crawl's health verdict decides the exit status.
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,8 +25,10 @@ from scrapy.exceptions import (
     ResponseDataLossError,
     UsageError,
 )
+from scrapy.utils.ossignal import install_shutdown_handlers
 
 from crawler.errors import UserFacingError
+from crawler.shutdown import Interrupts
 from pipelines.archive import ArchiveLocked, SiteLayout
 from pipelines.archive.lock import SiteLock
 
@@ -83,8 +87,20 @@ class Command(ScrapyCrawlCommand):
         for name in NOISY_LOGGERS:
             logging.getLogger(name).addFilter(handler)
         self.crawler_process.crawl(crawler, **opts.spargs)
-        self.crawler_process.start()
+        process: Any = self.crawler_process  # CrawlerProcessBase's stub lacks stop()
+        Interrupts(process, crawler, lambda: self._abort(crawler, handler)).install()
+        self.crawler_process.start(install_signal_handlers=False)
+        # the crawl has ended and saved everything: a late signal must not cut the report
+        install_shutdown_handlers(signal.SIG_IGN)
         self._finish(crawler, handler)
+
+    def _abort(self, crawler: Crawler, handler: _OneLineErrors) -> None:
+        """The second signal: report as usual and end now, without waiting for the
+        requests on the wire (the archive and the crawl log have saved what they hold)."""
+        self._finish(crawler, handler)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(self.exitcode or 1)
 
     def _check_not_locked(self, site: str | None) -> None:
         """Fail before any request when another crawl holds the site's archive."""
@@ -102,8 +118,8 @@ class Command(ScrapyCrawlCommand):
             return
         verdict = getattr(crawler, "health_verdict", None)
         if verdict is None:
-            if self.crawler_process is not None and self.crawler_process.bootstrap_failed:
-                self._fail("the crawl could not start (see the log above)", 1)
+            # no crawl-log verdict: the crawl never ran to its end; never exit 0 then
+            self._fail("the crawl could not start or stopped before its end (see the log)", 1)
             return
         print(verdict.summary, file=sys.stdout if verdict.healthy else sys.stderr)
         if not verdict.healthy:

@@ -21,6 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.items import GONE_STATUSES, FetchedPage
+from crawler.shutdown import crawl_aborted
 from pipelines.archive.archive import InvalidPost, Outcome, SiteArchive
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class ArchivePipeline:
             warc=settings.getbool("ARCHIVE_WARC_ENABLED", True),
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.crawl_aborted, signal=crawl_aborted)
         return pipeline
 
     def open_spider(self) -> None:
@@ -86,6 +88,10 @@ class ArchivePipeline:
     def close_spider(self) -> None:
         if self.archive is not None:
             self._count_written(*self.archive.close_files())
+
+    def crawl_aborted(self, reason: str) -> None:
+        """The second Ctrl-C: write what is buffered and unlock, as an unfinished crawl."""
+        self.spider_closed(reason)
 
     def spider_closed(self, reason: str) -> None:
         if self.archive is None:
