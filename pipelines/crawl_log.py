@@ -78,7 +78,10 @@ class CrawlLog:
             row = _crawl_row(stats, verdict, reason, self.started_at)
             if int(stats.get("extract/posts", 0)) < self.policy.min_sample:
                 row["coverage"] = []  # too few posts to be the next crawl's baseline
-            append_crawl(site_dir, row)
+            try:
+                append_crawl(site_dir, row)
+            except OSError as error:  # a full disk: the exit status still tells
+                logger.error("cannot add the crawl to %s: %s", site_dir / CRAWLS_FILE, error)
 
 
 def _interrupted(verdict: Verdict, reason: str) -> Verdict:

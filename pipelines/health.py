@@ -107,6 +107,8 @@ def _unhealthy_reason(
     previous: Mapping[str, float],
 ) -> str | None:
     requests = int(stats.get("downloader/request_count", 0))
+    if stats.get("archive/write_error"):
+        return str(stats["archive/write_error"])
     if stats.get("crawl/unreachable"):
         return f"cannot reach {base_url}: {stats['crawl/unreachable']}"
     if not any(_archive_count(stats, kind) for kind in ("new", "changed", "unchanged", "gone")):

@@ -30,6 +30,7 @@ from scrapy.utils.ossignal import install_shutdown_handlers
 from crawler.errors import UserFacingError
 from crawler.shutdown import Interrupts
 from pipelines.archive import ArchiveLocked, SiteLayout
+from pipelines.archive.layout import ArchiveUnusable, check_writable
 from pipelines.archive.lock import SiteLock
 
 if TYPE_CHECKING:
@@ -75,10 +76,12 @@ class Command(ScrapyCrawlCommand):
         except (KeyError, UserFacingError, ValueError) as error:
             self._fail(str(error).strip("'\""), EXIT_BAD_INPUT)
             return
+        site = opts.spargs.get("site") or getattr(spidercls, "default_site", None)
         try:
-            self._check_not_locked(
-                opts.spargs.get("site") or getattr(spidercls, "default_site", None)
-            )
+            self._check_archive(site)
+        except ArchiveUnusable as error:
+            self._fail(str(error), EXIT_BAD_INPUT)
+            return
         except ArchiveLocked as error:
             self._fail(str(error), 1)
             return
@@ -102,11 +105,13 @@ class Command(ScrapyCrawlCommand):
         sys.stderr.flush()
         os._exit(self.exitcode or 1)
 
-    def _check_not_locked(self, site: str | None) -> None:
-        """Fail before any request when another crawl holds the site's archive."""
+    def _check_archive(self, site: str | None) -> None:
+        """Fail before any request when the site's archive cannot be written
+        (ArchiveUnusable) or another crawl holds it (ArchiveLocked)."""
         if not site or self.settings is None:
             return
         layout = SiteLayout.of(Path(self.settings.get("ARCHIVE_DIR", "data")) / site)
+        check_writable(layout.site_dir)
         if layout.lock_path.exists():
             probe = SiteLock(layout.lock_path, site)
             probe.acquire()

@@ -144,6 +144,17 @@ class SiteArchive:
         finally:
             self.lock.release()
 
+    def abandon(self) -> None:
+        """After a failed write (a full disk): drop what is buffered, remove the
+        temp files, unlock.  Every file already in place stays as it was; the WARC
+        being written keeps its ``.open`` name and the next crawl finalises it."""
+        self._rows, self._events = [], []
+        if self.warc is not None:
+            self.warc.abandon()
+        remove_temp_files(self.layout)
+        if self.lock.held:
+            self.lock.release()
+
     def _note_back(self, state: PostState | None, at: datetime) -> bool:
         if state is None or not state.gone:
             return False

@@ -19,10 +19,12 @@ import pyarrow as pa
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.items import GONE_STATUSES, FetchedPage
 from crawler.shutdown import crawl_aborted
 from pipelines.archive.archive import InvalidPost, Outcome, SiteArchive
+from pipelines.archive.layout import ArchiveUnusable
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +74,9 @@ class ArchivePipeline:
         started = time.perf_counter()
         try:
             return self._process(item)
+        except OSError as error:  # a full or failing disk: stop, keep what is archived
+            self._stop_writing(error)
+            return item
         finally:
             self._inc("archive/seconds", time.perf_counter() - started)
 
@@ -104,6 +109,18 @@ class ArchivePipeline:
         if not complete:
             logger.info("crawl ended %r: posts.parquet left as it was", reason)
         archive.finish(complete=complete)
+
+    def _stop_writing(self, error: OSError) -> None:
+        """Leave the archive as the last successful write left it and end the crawl;
+        the crawl log's verdict carries the one line (``archive/write_error``)."""
+        assert self.archive is not None
+        assert self.crawler.stats is not None
+        archive, self.archive = self.archive, None
+        message = str(ArchiveUnusable.of(archive.layout.site_dir, error))
+        self.crawler.stats.set_value("archive/write_error", message)
+        archive.abandon()
+        if self.crawler.engine is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_failed"))
 
     def _archive_post(self, item: FetchedPage) -> None:
         assert self.archive is not None
