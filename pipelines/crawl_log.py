@@ -18,7 +18,7 @@ from scrapy import signals
 
 from crawler.shutdown import INTERRUPTED, crawl_aborted
 from pipelines.archive.layout import write_table_atomic
-from pipelines.health import HealthPolicy, Verdict, assess, errors_by_type
+from pipelines.health import HealthPolicy, Verdict, assess, errors_by_type, interrupted
 from pipelines.schema import CRAWL_SCHEMA
 
 if TYPE_CHECKING:
@@ -69,33 +69,27 @@ class CrawlLog:
         stats.update(site=site, crawl_id=getattr(spider, "crawl_id", ""))
         site_dir = self.archive_dir / site
         verdict = assess(
-            stats, self.policy, getattr(spider, "base_url", ""), last_coverage(site_dir)
+            stats,
+            self.policy,
+            getattr(spider, "base_url", ""),
+            last_coverage(site_dir, self.policy.min_sample),
         )
         if reason in INTERRUPTED or (reason != "finished" and verdict.healthy):
-            verdict = _interrupted(verdict, reason)
+            verdict = interrupted(verdict, reason)
         self.crawler.health_verdict = verdict  # type: ignore[attr-defined]
         if site_dir.is_dir():
             row = _crawl_row(stats, verdict, reason, self.started_at)
-            if int(stats.get("extract/posts", 0)) < self.policy.min_sample:
-                row["coverage"] = []  # too few posts to be the next crawl's baseline
             try:
                 append_crawl(site_dir, row)
             except OSError as error:  # a full disk: the exit status still tells
                 logger.error("cannot add the crawl to %s: %s", site_dir / CRAWLS_FILE, error)
 
 
-def _interrupted(verdict: Verdict, reason: str) -> Verdict:
-    return Verdict(
-        False, f"the crawl stopped early ({reason})", verdict.summary, verdict.coverage, 1
-    )
-
-
 def _crawl_row(
     stats: dict[str, Any], verdict: Verdict, reason: str, started_at: datetime
 ) -> dict[str, Any]:
-    def count(key: str) -> int:
-        return int(stats.get(key, 0))
-
+    """The crawl's row: the counts and coverage are the verdict's, the very numbers
+    the summary line prints."""
     return {
         "crawl_id": stats["crawl_id"],
         "site": stats["site"],
@@ -104,12 +98,10 @@ def _crawl_row(
         "finish_reason": reason,
         "exit_status": verdict.exit_status,
         "unhealthy_reason": verdict.reason or None,
-        "requests": count("downloader/request_count"),
-        "bytes": count("downloader/response_bytes"),
-        "posts_new": count("archive/posts_new"),
-        "posts_changed": count("archive/posts_changed"),
-        "posts_unchanged": count("archive/posts_unchanged"),
-        "posts_gone": count("archive/posts_gone"),
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "bytes": int(stats.get("downloader/response_bytes", 0)),
+        **{f"posts_{kind}": count for kind, count in verdict.counts.items()},
+        "posts_fetched": verdict.posts_fetched,
         "errors": list(errors_by_type(stats).items()),
         "coverage": list(verdict.coverage.items()),
     }
@@ -121,12 +113,14 @@ def read_crawls(site_dir: Path) -> pa.Table | None:
     return pq.read_table(path, schema=CRAWL_SCHEMA) if path.is_file() else None
 
 
-def last_coverage(site_dir: Path) -> dict[str, float] | None:
-    """Field coverage of the newest healthy crawl, the baseline for a drop."""
+def last_coverage(site_dir: Path, min_sample: int = 0) -> dict[str, float] | None:
+    """Field coverage of the newest healthy crawl that fetched at least ``min_sample``
+    posts (fewer are too few to be a baseline), the baseline for a drop."""
     table = read_crawls(site_dir)
     if table is None:
         return None
     rows = [r for r in table.to_pylist() if r["exit_status"] == 0 and r["coverage"]]
+    rows = [r for r in rows if r["posts_fetched"] is None or r["posts_fetched"] >= min_sample]
     return dict(rows[-1]["coverage"]) if rows else None
 
 

@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 _OUTCOME_STATS = {
     Outcome.NEW: "archive/posts_new",
     Outcome.CHANGED: "archive/posts_changed",
+    Outcome.RELINKED: "archive/posts_relinked",
     Outcome.UNCHANGED: "archive/posts_unchanged",
 }
 

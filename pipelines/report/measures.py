@@ -144,21 +144,26 @@ def _resolve(
 
 
 def versions_per_month(versions: Iterable[Version]) -> list[tuple[str, int, int]]:
-    """(month, versions fetched, of which edits) where an edit is any version of a
-    URL after its first."""
-    ordered = sorted(versions, key=lambda v: (v.url, v.fetched))
-    first = {v.url: v for v in reversed(ordered)}
+    """(month, versions fetched, of which edits): see :func:`edits`."""
+    ordered = list(versions)
     total = Counter(month(v.fetched) for v in ordered)
-    edits = Counter(month(v.fetched) for v in ordered if first[v.url] is not v)
+    edited = Counter(month(v.fetched) for v in edits(ordered))
     if not total:
         return []
-    return [(m, total.get(m, 0), edits.get(m, 0)) for m in month_range(min(total), max(total))]
+    return [(m, total.get(m, 0), edited.get(m, 0)) for m in month_range(min(total), max(total))]
+
+
+def edits(versions: Iterable[Version]) -> list[Version]:
+    """The versions that edit a post's content: every version of a URL after its
+    first, except those in which only the navigation moved."""
+    ordered = sorted(versions, key=lambda v: (v.url, v.fetched))
+    first = {v.url: v for v in reversed(ordered)}
+    return [v for v in ordered if first[v.url] is not v and not v.navigation_only]
 
 
 def edits_per_post(versions: Iterable[Version]) -> Counter[str]:
-    """URL -> number of versions after the first (posts never edited are absent)."""
-    counts = Counter(v.url for v in versions)
-    return Counter({url: n - 1 for url, n in counts.items() if n > 1})
+    """URL -> number of content edits (posts never edited are absent)."""
+    return Counter(v.url for v in edits(versions))
 
 
 def crawl_health(crawl: dict[str, Any]) -> dict[str, Any]:

@@ -181,7 +181,7 @@ def edits(archive: Archive) -> list[Section]:
         "edits",
         title,
         months,
-        {"First versions": first, "Edits": [e for *_r, e in series]},
+        {"First versions, navigation only": first, "Edits": [e for *_r, e in series]},
         "Versions",
     )
     table = DataTable(("Month", "Versions", "Edits"), list(series))
@@ -191,11 +191,15 @@ def edits(archive: Archive) -> list[Section]:
 def most_edited(archive: Archive, title: str) -> Section:
     ranked = measures.ranking(measures.edits_per_post(archive.versions or ()), TOP_N)
     if not ranked:
-        return Section("most-edited", title, missing="no post has more than one version")
+        return Section("most-edited", title, missing="no post's content was edited")
     titles = {p.url: p.title for p in archive.posts}
     labels = [titles.get(u, u) for u, _ in ranked]
     svg = charts.ranked_bars(
-        "most-edited", title, labels, [n for _, n in ranked], "Edits (versions after the first)"
+        "most-edited",
+        title,
+        labels,
+        [n for _, n in ranked],
+        "Edits (versions that changed the content)",
     )
     rows = [(Link(label, u), u, n) for label, (u, n) in zip(labels, ranked, strict=True)]
     return Section("most-edited", title, svg, DataTable(("Post", "URL", "Edits"), rows))
