@@ -50,6 +50,15 @@ def test_every_python_example_runs_as_printed(replica_archive: Path) -> None:
     assert "warc" not in printed.lower() or "http" in printed
 
 
+def test_nested_columns_have_an_example_in_each_library() -> None:
+    nested = [
+        b for b in _blocks("python") if "related_links" in b and "authors" in b or "unnest(" in b
+    ]
+    libraries = {lib for b in nested for lib in ("pd.", "duckdb.", "pl.") if lib in b}
+    assert libraries == {"pd.", "duckdb.", "pl."}
+    assert any('.unnest("related_links")' in b for b in _blocks("python"))
+
+
 def test_the_schema_table_is_the_schema() -> None:
     rows = re.findall(r"^\| `(\w+)` \| `([^`]+)` \| (yes|no) \|", README, flags=re.MULTILINE)
     assert rows == [(c.name, str(c.type), "yes" if c.nullable else "no") for c in COLUMNS]
