@@ -17,11 +17,12 @@ from tests.support.crawl import REPO, SCRAPY, run_crawl
 STOP_WITHIN = 8.0  # seconds from the first signal to the exit
 
 
-def _start_polite_crawl(archive: Path, base_url: str) -> subprocess.Popen[str]:
+def _start_polite_crawl(archive: Path, base_url: str, *args: str) -> subprocess.Popen[str]:
     """The default politeness (one second between requests): a crawl of the
-    45-post replica takes about a minute, so a signal always lands mid-crawl."""
+    45-post replica takes about a minute, so a signal always lands mid-crawl.
+    Flushing by count is off (1000 posts), so only the time-based flush writes."""
     command = [SCRAPY, "crawl", "materna", "-a", f"base_url={base_url}"]
-    command += ["-s", f"ARCHIVE_DIR={archive}", "-s", "ARCHIVE_FLUSH_EVERY=1000"]
+    command += ["-s", f"ARCHIVE_DIR={archive}", "-s", "ARCHIVE_FLUSH_EVERY=1000", *args]
     return subprocess.Popen(
         command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -101,3 +102,16 @@ def test_second_signal_aborts_non_zero_and_the_archive_stays_consistent(
     result = run_crawl(tmp_path, base_url=server.base_url)
     assert result.returncode == 0, result.stderr
     assert len(_crawl_rows(tmp_path)) == 2
+
+
+def test_kill_9_of_a_polite_crawl_loses_only_the_last_seconds(replica, tmp_path: Path) -> None:
+    server = replica("classic")
+    process = _start_polite_crawl(tmp_path, server.base_url, "-s", "ARCHIVE_FLUSH_SECONDS=1")
+    _wait_for_posts(server, process, 6)
+    time.sleep(2.5)  # the posts served by now were archived over a second ago
+    served = _post_pages_served(server)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=30)
+
+    assert served < 20, "the count-based flush could have written them"
+    assert _versions(tmp_path) >= 6

@@ -1,7 +1,8 @@
 """The Scrapy item pipeline that archives fetched posts (see :mod:`pipelines.archive`).
 
 Settings: ``ARCHIVE_DIR`` (default ``"data"``), ``ARCHIVE_FLUSH_EVERY`` (rows per
-part, default 20), ``ARCHIVE_WARC_ENABLED`` (default True).  The spider must have
+part, default 20), ``ARCHIVE_FLUSH_SECONDS`` (also flush what is buffered this
+often, default 5; 0: by count only), ``ARCHIVE_WARC_ENABLED`` (default True).  The spider must have
 ``site`` and ``crawl_id`` string attributes.
 
 Scrapy calls ``close_spider`` before the close reason is known, so the pipeline
@@ -19,6 +20,7 @@ import pyarrow as pa
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.items import GONE_STATUSES, FetchedPage
@@ -39,12 +41,21 @@ _OUTCOME_STATS = {
 class ArchivePipeline:
     """Adds changed posts as versions, gone posts as events, every post page to WARC."""
 
-    def __init__(self, crawler: Crawler, root: str, flush_every: int, warc: bool) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        root: str,
+        flush_every: int,
+        warc: bool,
+        flush_seconds: float = 0.0,
+    ) -> None:
         self.crawler = crawler
         self.root = root
         self.flush_every = max(1, flush_every)
+        self.flush_seconds = flush_seconds
         self.warc = warc
         self.archive: SiteArchive | None = None
+        self._timer: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -54,6 +65,7 @@ class ArchivePipeline:
             root=settings.get("ARCHIVE_DIR", "data"),
             flush_every=settings.getint("ARCHIVE_FLUSH_EVERY", 20),
             warc=settings.getbool("ARCHIVE_WARC_ENABLED", True),
+            flush_seconds=settings.getfloat("ARCHIVE_FLUSH_SECONDS", 5.0),
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.crawl_aborted, signal=crawl_aborted)
@@ -68,6 +80,19 @@ class ArchivePipeline:
         archive = SiteArchive(self.root, spider.site, spider.crawl_id, warc=self.warc)
         archive.open()
         self.archive = archive
+        if self.flush_seconds > 0:
+            # a polite crawl fetches a post every second or two: by count alone a
+            # kill -9 would lose minutes of work, by time it loses seconds
+            self._timer = create_looping_call(self._flush_pending)
+            self._timer.start(self.flush_seconds, now=False)
+
+    def _flush_pending(self) -> None:
+        if self.archive is None or not self.archive.pending:
+            return
+        try:
+            self._flush()
+        except OSError as error:
+            self._stop_writing(error)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage) or self.archive is None:
@@ -92,6 +117,8 @@ class ArchivePipeline:
         return item
 
     def close_spider(self) -> None:
+        if self._timer is not None and self._timer.running:
+            self._timer.stop()
         if self.archive is not None:
             self._count_written(*self.archive.close_files())
 
