@@ -26,6 +26,7 @@ from scrapy.exceptions import (
     UsageError,
 )
 from scrapy.utils.ossignal import install_shutdown_handlers
+from scrapy.utils.project import inside_project
 
 from crawler.errors import UserFacingError
 from crawler.shutdown import Interrupts
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 EXIT_BAD_INPUT = 2
+NOT_IN_PROJECT = (
+    "no scrapy.cfg in {cwd} or above: run `scrapy crawl` from the blog-archiver directory,"
+    " the one with scrapy.cfg"
+)
 #: Failures whose message is the whole story: printed as one line, no traceback.
 EXPECTED_ERRORS: tuple[type[BaseException], ...] = (UserFacingError, ArchiveLocked)
 #: Where Scrapy and asyncio log the failures above with a traceback.
@@ -61,19 +66,32 @@ NETWORK_ERRORS: tuple[type[BaseException], ...] = (
 
 
 class Command(ScrapyCrawlCommand):
+    # the project's level, also where there is no project (Scrapy's default is DEBUG),
+    # so that run from the wrong directory the command prints its one line only;
+    # a plain class attribute, as Scrapy declares it
+    default_settings = {**ScrapyCrawlCommand.default_settings, "LOG_LEVEL": "WARNING"}  # noqa: RUF012
+
     def short_desc(self) -> str:
         return "Crawl a blog into its archive; exit non-zero with one line when the crawl fails"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if not inside_project():
+            self._fail(NOT_IN_PROJECT.format(cwd=Path.cwd()), EXIT_BAD_INPUT)
+            return
         if len(args) != 1:
             raise UsageError("give exactly one spider, e.g. `scrapy crawl materna`")
         assert self.crawler_process is not None
+        loader = self.crawler_process.spider_loader
         try:
-            spidercls = self.crawler_process.spider_loader.load(args[0])
+            spidercls = loader.load(args[0])
             check = getattr(spidercls, "check_arguments", None)
             if check is not None:
                 check(opts.spargs)
-        except (KeyError, UserFacingError, ValueError) as error:
+        except KeyError as error:
+            spiders = ", ".join(sorted(loader.list())) or "none"
+            self._fail(f"{str(error).strip(chr(39) + chr(34))} (spiders: {spiders})", 2)
+            return
+        except (UserFacingError, ValueError) as error:
             self._fail(str(error).strip("'\""), EXIT_BAD_INPUT)
             return
         site = opts.spargs.get("site") or getattr(spidercls, "default_site", None)
