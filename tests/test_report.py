@@ -24,11 +24,16 @@ SECTIONS = (
     "top-categories",
     "categories-by-year",
     "top-authors",
+    "author-activity",
+    "weekdays",
+    "gaps",
     "most-linked",
+    "link-graph",
     "edits",
     "most-edited",
     "crawl-health",
     "latest",
+    "removed",
 )
 
 
@@ -155,8 +160,8 @@ def test_crawl_health_matches_log(archive: SyntheticArchive, page: Selector) -> 
     shown = table(page, "crawl-health")
     assert [row[0] for row in shown] == [c["crawl_id"] for c in crawls]
     assert [int(row[3]) for row in shown] == [c["posts_new"] for c in crawls]
-    assert [int(row[6]) for row in shown] == [sum(v for _k, v in c["errors"]) for c in crawls]
-    assert [float(row[8]) for row in shown] == [
+    assert [int(row[7]) for row in shown] == [sum(v for _k, v in c["errors"]) for c in crawls]
+    assert [float(row[9]) for row in shown] == [
         round(min(v for _k, v in c["coverage"]), 3) for c in crawls
     ]
 

@@ -53,6 +53,7 @@ class Post:
     aliases: tuple[str, ...]
     gone: bool
     fetched: datetime | None
+    gone_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ def _post(row: dict[str, Any], tz: ZoneInfo) -> Post:
         aliases=tuple(row["aliases"] or []),
         gone=row["gone_at"] is not None,
         fetched=_local(row["fetched_at"], tz),
+        gone_at=_local(row["gone_at"], tz),
     )
 
 
