@@ -37,9 +37,11 @@ from pipelines.archive.lock import SiteLock
 if TYPE_CHECKING:
     import argparse
 
+    from scrapy import Spider
     from scrapy.crawler import Crawler
 
 EXIT_BAD_INPUT = 2
+QUOTES = "'\""  # KeyError's message comes quoted
 NOT_IN_PROJECT = (
     "no scrapy.cfg in {cwd} or above: run `scrapy crawl` from the blog-archiver directory,"
     " the one with scrapy.cfg"
@@ -80,34 +82,47 @@ class Command(ScrapyCrawlCommand):
             return
         if len(args) != 1:
             raise UsageError("give exactly one spider, e.g. `scrapy crawl materna`")
+        spidercls = self._checked_spider(args[0], opts.spargs)
+        if spidercls is not None and self._archive_ready(spidercls, opts.spargs):
+            self._crawl(spidercls, opts.spargs)
+
+    def _checked_spider(self, name: str, spargs: dict[str, Any]) -> type[Spider] | None:
+        """The spider class, its options checked; None (after one line) when not."""
         assert self.crawler_process is not None
         loader = self.crawler_process.spider_loader
         try:
-            spidercls = loader.load(args[0])
+            spidercls = loader.load(name)
             check = getattr(spidercls, "check_arguments", None)
             if check is not None:
-                check(opts.spargs)
+                check(spargs)
         except KeyError as error:
             spiders = ", ".join(sorted(loader.list())) or "none"
-            self._fail(f"{str(error).strip(chr(39) + chr(34))} (spiders: {spiders})", 2)
-            return
+            self._fail(f"{str(error).strip(QUOTES)} (spiders: {spiders})", EXIT_BAD_INPUT)
+            return None
         except (UserFacingError, ValueError) as error:
-            self._fail(str(error).strip("'\""), EXIT_BAD_INPUT)
-            return
-        site = opts.spargs.get("site") or getattr(spidercls, "default_site", None)
+            self._fail(str(error).strip(QUOTES), EXIT_BAD_INPUT)
+            return None
+        return spidercls
+
+    def _archive_ready(self, spidercls: type[Spider], spargs: dict[str, Any]) -> bool:
+        site = spargs.get("site") or getattr(spidercls, "default_site", None)
         try:
             self._check_archive(site)
         except ArchiveUnusable as error:
             self._fail(str(error), EXIT_BAD_INPUT)
-            return
+            return False
         except ArchiveLocked as error:
             self._fail(str(error), 1)
-            return
+            return False
+        return True
+
+    def _crawl(self, spidercls: type[Spider], spargs: dict[str, Any]) -> None:
+        assert self.crawler_process is not None
         crawler = self._create_crawler(spidercls)
         handler = _OneLineErrors()
         for name in NOISY_LOGGERS:
             logging.getLogger(name).addFilter(handler)
-        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.crawl(crawler, **spargs)
         process: Any = self.crawler_process  # CrawlerProcessBase's stub lacks stop()
         Interrupts(process, crawler, lambda: self._abort(crawler, handler)).install()
         self.crawler_process.start(install_signal_handlers=False)
