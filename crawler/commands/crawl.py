@@ -80,6 +80,11 @@ class Command(ScrapyCrawlCommand):
         if not inside_project():
             self._fail(NOT_IN_PROJECT.format(cwd=Path.cwd()), EXIT_BAD_INPUT)
             return
+        if self.settings is not None and self.settings.get("COMMANDS_MODULE") != __package__:
+            # another Scrapy project in the same environment reached us through the
+            # entry point: its crawl is Scrapy's own
+            super().run(args, opts)
+            return
         if len(args) != 1:
             raise UsageError("give exactly one spider, e.g. `scrapy crawl materna`")
         spidercls = self._checked_spider(args[0], opts.spargs)
