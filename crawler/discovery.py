@@ -17,6 +17,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import lxml.etree
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.urls import normalise_url
 
@@ -42,6 +44,9 @@ _NON_POST_SITEMAP = re.compile(
 _LINK_TAG = re.compile(r"<(a|link)\s[^>]*>", re.IGNORECASE)
 _PAGINATION_REL = re.compile(r"""\brel\s*=\s*["']?(next|prev)\b""", re.IGNORECASE)
 _HREF = re.compile(r"""\bhref\s*=\s*["']([^"'<>]*)["']""", re.IGNORECASE)
+_BREAK_TAG = re.compile(r"<(?:br|/p|/div|/li)\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+GZIP_MAGIC = b"\x1f\x8b"
 _NOT_PAGES = ("mailto:", "javascript:", "tel:", "#", "data:")
 _SAFE_XML = lxml.etree.XMLParser(
     resolve_entities=False, no_network=True, recover=True, huge_tree=False, load_dtd=False
@@ -56,35 +61,43 @@ class Found:
     hints: dict[str, Any] = field(default_factory=dict)
 
 
-def robots_sitemaps(text: str) -> list[str]:
-    """The ``Sitemap:`` URLs a robots.txt declares."""
-    return [
-        line.split(":", 1)[1].strip()
-        for line in text.splitlines()
-        if line.lower().startswith("sitemap:") and line.split(":", 1)[1].strip()
-    ]
+def robots_sitemaps(body: bytes, base: str) -> list[str]:
+    """The ``Sitemap:`` URLs a robots.txt declares (Scrapy's own reading of them)."""
+    return list(sitemap_urls_from_robots(body, base_url=base))
 
 
-def parse_sitemap(body: bytes, base: str) -> tuple[list[str], list[Found]]:
+def parse_sitemap(body: bytes, base: str, max_size: int = 0) -> tuple[list[str], list[Found]]:
     """Split a sitemap into (sub-sitemaps of an index, page URLs with ``lastmod``).
 
-    Sub-sitemaps that by their WordPress/Yoast name list only pages, taxonomies
-    or users are left out: they cannot hold posts.
+    Read with Scrapy's ``Sitemap`` (entities not expanded, no network); a gzipped
+    sitemap (``sitemap.xml.gz``) is unpacked first, at most ``max_size`` bytes
+    (``DOWNLOAD_MAXSIZE``: a gzip bomb yields nothing).  Sub-sitemaps that by their
+    WordPress/Yoast name list only pages, taxonomies or users are left out: they
+    cannot hold posts.
     """
-    root = _parse_xml(body)
-    if root is None:
+    sitemap = _sitemap(_gunzipped(body, max_size))
+    if sitemap is None:
         return [], []
-    kind = lxml.etree.QName(root).localname
-    entries = [_sitemap_entry(el) for el in root if _localname(el) in ("sitemap", "url")]
-    locs = [(normalise_url(loc, base), lastmod) for loc, lastmod in entries if loc]
-    if kind == "sitemapindex":
+    locs = [(normalise_url(e["loc"], base), e.get("lastmod") or None) for e in sitemap]
+    if sitemap.type == "sitemapindex":
         return [u for u, _ in locs if not _NON_POST_SITEMAP.search(urlsplit(u).path)], []
     return [], [Found(u, {"lastmod": lastmod} if lastmod else {}) for u, lastmod in locs]
 
 
-def _sitemap_entry(el: lxml.etree._Element) -> tuple[str, str | None]:
-    values = {_localname(child): (child.text or "").strip() for child in el}
-    return values.get("loc", ""), values.get("lastmod") or None
+def _gunzipped(body: bytes, max_size: int) -> bytes:
+    if not body.startswith(GZIP_MAGIC):
+        return body
+    try:
+        return gunzip(body, max_size=max_size)
+    except (OSError, EOFError, ValueError):  # corrupt, or larger than max_size
+        return b""
+
+
+def _sitemap(body: bytes) -> Sitemap | None:
+    try:
+        return Sitemap(body.lstrip())
+    except (lxml.etree.XMLSyntaxError, StopIteration):
+        return None
 
 
 def parse_feed(body: bytes, base: str) -> list[Found]:
@@ -119,16 +132,23 @@ def parse_rest_posts(body: bytes, base: str) -> list[Found]:
 
 
 def _rest_found(entry: dict[str, Any], base: str) -> Found:
+    """A post's URL with what the API says of it: ``post_id``, ``lastmod`` (the
+    re-crawl hint), and ``rest`` (author id, publication and modification time, UTC)."""
     hints: dict[str, Any] = {}
     if isinstance(entry.get("id"), int):
         hints["post_id"] = entry["id"]
     if entry.get("modified_gmt"):
         hints["lastmod"] = f"{entry['modified_gmt']}+00:00"
+    rest = {key: entry[key] for key in ("author", "date_gmt", "modified_gmt") if entry.get(key)}
+    if rest:
+        hints["rest"] = rest
     return Found(normalise_url(str(entry["link"]), base), hints)
 
 
-def parse_rest_users(body: bytes, base: str) -> dict[str, str]:
-    """Author archive URL to bio, from ``/wp-json/wp/v2/users``."""
+def parse_rest_users(body: bytes, base: str) -> dict[int, dict[str, str]]:
+    """The blog's authors from ``/wp-json/wp/v2/users``: id to ``name``, ``slug``,
+    ``url`` (their archive) and ``bio`` (``description``, which the API sends as
+    HTML: entities decoded, tags dropped)."""
     try:
         data = json.loads(body)
     except ValueError:
@@ -136,12 +156,20 @@ def parse_rest_users(body: bytes, base: str) -> dict[str, str]:
     if not isinstance(data, list):
         return {}
     return {
-        normalise_url(str(user["link"]), base): str(user["description"]).strip()
+        user["id"]: {
+            "name": _plain(user.get("name")),
+            "slug": str(user.get("slug") or ""),
+            "url": normalise_url(str(user["link"]), base) if user.get("link") else "",
+            "bio": _plain(user.get("description")),
+        }
         for user in data
-        if isinstance(user, dict)
-        and user.get("link")
-        and str(user.get("description") or "").strip()
+        if isinstance(user, dict) and isinstance(user.get("id"), int)
     }
+
+
+def _plain(value: Any) -> str:
+    text = _TAG.sub("", _BREAK_TAG.sub(" ", str(value or "")))
+    return " ".join(html.unescape(text).split())
 
 
 def html_links(body: str, url: str) -> list[str]:

@@ -19,9 +19,10 @@ class FetchedPage:
     an old slug redirected.  ``headers`` keep the response's order and repeats
     so the page can be written to WARC as it came.  ``hints`` carry what a
     discovery source said about the page before it was fetched, e.g.
-    ``{"post_id": 42, "lastmod": "2024-01-02T10:00:00+00:00", "author_bios":
-    {"https://…/author/x/": "…"}}``; extraction may use them, never trusts them
-    over the page.
+    ``{"post_id": 42, "lastmod": "2024-01-02T10:00:00+00:00", "rest": {"author": 3,
+    "date_gmt": …, "modified_gmt": …}, "rest_users": {3: {"name": …, "slug": …,
+    "url": …, "bio": …}}}``; extraction uses them where the page is silent or unclear
+    (``pipelines.extract.rest``).
     """
 
     url: str

@@ -69,6 +69,15 @@ class RecrawlPlan:
         undated = sorted(url for m, url in live if m is None)
         return ([url for _, url in dated] + undated)[:count]
 
+    def unchanged_modification(self, url: str) -> str | None:
+        """The archived modification time of ``url`` (ISO, UTC), in an incremental crawl.
+
+        The REST API is asked only for posts modified lately (:meth:`rest_modified_after`),
+        so a post fetched again without being listed (a canary, a recheck) has not changed
+        since: what the archive knows of its modification still holds."""
+        post = self.known.get(url) if self.incremental else None
+        return post.modified_at.isoformat() if post and post.modified_at else None
+
     def rest_modified_after(self) -> str | None:
         """The REST API's ``modified_after`` for an incremental crawl, else None."""
         if not self.incremental:

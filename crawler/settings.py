@@ -63,6 +63,7 @@ ARCHIVE_WARC_ENABLED = True
 
 EXTENSIONS = {
     "pipelines.crawl_log.CrawlLog": 500,
+    "crawler.progress.Progress": 600,
 }
 
 # When a crawl counts as failed (non-zero exit).  Coverage is the share of
@@ -103,4 +104,3 @@ RETRY_BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 300.0  # a longer Retry-After is cut to this
 # A progress line every PROGRESS_INTERVAL seconds (0 turns it off).
 PROGRESS_INTERVAL = 10.0
-EXTENSIONS = {**EXTENSIONS, "crawler.progress.Progress": 600}

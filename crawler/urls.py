@@ -82,8 +82,3 @@ def is_within(url: str, base_url: str) -> bool:
     return same_host(url, base_url) and (urlsplit(url).path or "/").startswith(
         urlsplit(base_url).path or "/"
     )
-
-
-def site_root(base_url: str) -> str:
-    """``base_url`` normalised to end in ``/`` so relative joins stay under its prefix."""
-    return normalise_url(base_url)

@@ -1,10 +1,11 @@
 """The author-bio pipeline: a bio the post page does not show is looked up once per author.
 
 Many themes show an author's bio only on the author's archive page, or only
-in the REST API.  Each author's bio is taken from the REST users endpoint
-(which the spider read into ``hints["author_bios"]``) or else fetched once
-from the author archive page through Scrapy's engine (so politeness and
-robots.txt apply), and reused for every later post of that author.
+in the REST API.  An author the REST users endpoint knows (the spider read it
+into ``hints["rest_users"]``) already has what the API says, bio or none
+(``pipelines.extract.rest``); any other author's bio is fetched once from the
+author archive page through Scrapy's engine (so politeness and robots.txt
+apply), and reused for every later post of that author.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from twisted.web._newclient import ResponseFailed
 from crawler.items import FetchedPage
 from crawler.urls import is_within, normalise_url
 from pipelines.extract import extract_author_bio
+from pipelines.extract.rest import user_for
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -39,12 +41,13 @@ class AuthorBioPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage) or item.post is None:
             return item
-        known = item.hints.get("author_bios") or {}
+        users = item.hints.get("rest_users") or {}
         for author in item.post.get("authors") or []:
-            if author.get("bio") or not author.get("url"):
+            if author.get("bio") or not author.get("url") or user_for(author, users):
                 continue
-            url = normalise_url(author["url"])
-            author["bio"] = known.get(url) or await self._bio(url)
+            author["bio"] = await self._bio(normalise_url(author["url"]))
+            if author["bio"]:  # recorded with the page, for reextract (see extract.rest)
+                item.hints.setdefault("author_bios", {})[author["url"]] = author["bio"]
         return item
 
     async def _bio(self, url: str) -> str | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.items import GONE_STATUSES, FetchedPage
 from pipelines.extract import Extraction
 from pipelines.extract.processes import ExtractorProcesses, WorkerGone, run_extraction
+from pipelines.extract.rest import apply_hints
 from pipelines.health import COVERED_FIELDS
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class ExtractionPipeline:
         item.kind = result.kind
         item.post = result.post
         if item.post is not None:
-            _apply_hints(item.post, item.hints)
+            apply_hints(item.post, item.hints)
             self._count_sources(item.post, result.disagreements)
         return item
 
@@ -85,10 +86,3 @@ class ExtractionPipeline:
         for key, count in self._counts.items():
             stats.inc_value(key, count)
         self._counts.clear()
-
-
-def _apply_hints(post: dict[str, Any], hints: dict[str, Any]) -> None:
-    """Fill what the page did not say from what discovery learnt (REST ids)."""
-    if post.get("post_id") is None and isinstance(hints.get("post_id"), int):
-        post["post_id"] = hints["post_id"]
-        post.setdefault("field_sources", {})["post_id"] = "declared"

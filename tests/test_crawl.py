@@ -115,6 +115,19 @@ def test_with_a_sitemap_but_no_rest_api_the_home_listing_is_read_and_archives_ar
     assert mismatches(read_posts(tmp_path), expected_posts(server.base_url, server.config)) == []
 
 
+def test_gzipped_yoast_sitemaps_are_an_index(replica, tmp_path: Path) -> None:
+    """robots.txt names ``sitemap_index.xml.gz``, whose children are ``.xml.gz`` too; with
+    no other index, reading them is what keeps the crawl off the taxonomy archives."""
+    off = {"wp-sitemap", "rest", "feed"}
+    server = replica("classic", sources_off=off, gzip_sitemaps=True)
+    result = run_crawl(tmp_path, base_url=server.base_url)
+    assert result.returncode == 0, result.stderr
+    paths = {path for _, path, _ in server.requests}
+    assert {"/sitemap_index.xml.gz", "/post-sitemap.xml.gz"} <= paths
+    assert not any(p.startswith(("/category/", "/tag/")) for p in _archive_requests(server))
+    assert mismatches(read_posts(tmp_path), expected_posts(server.base_url, server.config)) == []
+
+
 def test_posts_named_by_an_index_reach_the_scheduler_one_batch_at_a_time(
     replica, tmp_path: Path
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -13,10 +14,41 @@ BASE = "https://blog.example.de/"
 
 def test_robots_sitemaps() -> None:
     text = "User-agent: *\nDisallow: /wp-admin/\nSitemap: https://blog.example.de/wp-sitemap.xml\nsitemap: https://blog.example.de/sitemap_index.xml\n"
-    assert discovery.robots_sitemaps(text) == [
+    assert discovery.robots_sitemaps(text.encode(), BASE) == [
         "https://blog.example.de/wp-sitemap.xml",
         "https://blog.example.de/sitemap_index.xml",
     ]
+
+
+def test_a_relative_robots_sitemap_is_resolved() -> None:
+    assert discovery.robots_sitemaps(b"Sitemap: /sitemap.xml.gz\n", BASE + "robots.txt") == [
+        "https://blog.example.de/sitemap.xml.gz"
+    ]
+
+
+URLSET = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>https://blog.example.de/eins/</loc><lastmod>2024-01-02T10:00:00+00:00</lastmod></url>
+</urlset>"""
+INDEX = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>https://blog.example.de/post-sitemap.xml.gz</loc></sitemap></sitemapindex>"""
+
+
+def test_a_gzipped_sitemap_and_a_gzipped_index_are_read() -> None:
+    _, pages = discovery.parse_sitemap(gzip.compress(URLSET), BASE, max_size=1 << 20)
+    assert [(p.url, p.hints) for p in pages] == [
+        ("https://blog.example.de/eins/", {"lastmod": "2024-01-02T10:00:00+00:00"})
+    ]
+    sitemaps, _ = discovery.parse_sitemap(gzip.compress(INDEX), BASE, max_size=1 << 20)
+    assert sitemaps == ["https://blog.example.de/post-sitemap.xml.gz"]
+
+
+def test_a_gzipped_sitemap_larger_than_the_limit_or_broken_yields_nothing() -> None:
+    bomb = gzip.compress(URLSET.replace(b"</urlset>", b" " * 200_000 + b"</urlset>"))
+    assert len(bomb) < 2_000
+    assert discovery.parse_sitemap(bomb, BASE, max_size=100_000) == ([], [])
+    # a truncated file: what could be unpacked, and no error
+    truncated = gzip.compress(URLSET)[:-12]
+    assert len(discovery.parse_sitemap(truncated, BASE, max_size=1 << 20)[1]) <= 1
 
 
 def test_sitemap_index_keeps_only_post_sitemaps() -> None:
@@ -84,23 +116,47 @@ def test_rss_and_atom_feeds() -> None:
 
 def test_rest_posts_and_users() -> None:
     posts = json.dumps(
-        [{"id": 7, "link": "https://blog.example.de/a/", "modified_gmt": "2020-01-01T10:00:00"}]
+        [
+            {
+                "id": 7,
+                "link": "https://blog.example.de/a/",
+                "date_gmt": "2019-12-01T09:00:00",
+                "modified_gmt": "2020-01-01T10:00:00",
+                "author": 3,
+            }
+        ]
     )
     (found,) = discovery.parse_rest_posts(posts.encode(), BASE)
     assert (found.url, found.hints) == (
         "https://blog.example.de/a/",
-        {"post_id": 7, "lastmod": "2020-01-01T10:00:00+00:00"},
+        {
+            "post_id": 7,
+            "lastmod": "2020-01-01T10:00:00+00:00",
+            "rest": {
+                "author": 3,
+                "date_gmt": "2019-12-01T09:00:00",
+                "modified_gmt": "2020-01-01T10:00:00",
+            },
+        },
     )
     assert discovery.parse_rest_posts(b'{"code":"rest_forbidden"}', BASE) == []
+
+
+def test_rest_users_are_plain_text_with_name_slug_archive_and_bio() -> None:
+    """The API sends descriptions as HTML (``Cloud &amp; Infrastructure``)."""
     users = json.dumps(
         [
-            {"link": "https://blog.example.de/author/anna", "description": "Anna schreibt."},
-            {"link": "https://blog.example.de/author/jan/", "description": ""},
+            {"id": 3, "name": "Anna M&uuml;ller", "slug": "anna", "link": "https://blog.example.de/author/anna",
+             "description": "Leitet <b>Cloud &amp; Infrastructure</b>.<br>Seit 2019."},
+            {"id": 4, "name": "Jan", "slug": "jan", "link": "https://blog.example.de/author/jan/", "description": ""},
+            {"name": "no id"},
         ]
-    )
+    )  # fmt: skip
     assert discovery.parse_rest_users(users.encode(), BASE) == {
-        "https://blog.example.de/author/anna/": "Anna schreibt."
-    }
+        3: {"name": "Anna Müller", "slug": "anna", "url": "https://blog.example.de/author/anna/",
+            "bio": "Leitet Cloud & Infrastructure. Seit 2019."},
+        4: {"name": "Jan", "slug": "jan", "url": "https://blog.example.de/author/jan/", "bio": ""},
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(

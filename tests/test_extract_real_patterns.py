@@ -76,7 +76,8 @@ def test_byline_names_after_a_date_or_before_a_time() -> None:
 
 
 def test_a_count_is_no_byline_date() -> None:
-    assert split_names("Teil 2 von 5", ["Von"]) == ["Teil 2 von 5"]
+    """ "2 von 5" is no byline ("5" is nobody), and the whole count is no name either."""
+    assert split_names("Teil 2 von 5", ["Von"]) == []
 
 
 OLD_COMMENTS = """<html lang="de"><head><title>Ein Beitrag | Altblog</title></head><body>

@@ -36,7 +36,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery
-from crawler.errors import BadSpiderArgument
+from crawler.arguments import CrawlArguments, parse_arguments
 from crawler.items import GONE_STATUSES, FetchedPage
 from crawler.recrawl import RecrawlPlan
 from crawler.urls import is_within, normalise_url
@@ -44,6 +44,9 @@ from pipelines.archive import known_posts
 from pipelines.profile import load_profile
 
 REST_PAGE_SIZE = 100
+#: What the posts listing is asked for: ids and links to find posts, the dates and
+#: author id that complete what a theme's page does not print.
+REST_POST_FIELDS = "id,link,date_gmt,modified_gmt,author"
 DISCOVERY_PRIORITY = 100
 LISTING_PRIORITY = 10
 #: Cached discovery documents are always revalidated (a conditional request),
@@ -59,18 +62,19 @@ class WordPressSpider(Spider):
     options: ClassVar[tuple[str, ...]] = ("base_url", "site", "full")
 
     def __init__(self, **kwargs: Any) -> None:
-        self.check_arguments(kwargs)
-        site = kwargs.pop("site", None) or self.default_site
-        assert site is not None
-        self.site: str = site
-        self.profile = load_profile(site)
-        self.base_url: str = normalise_url(kwargs.pop("base_url", None) or self.profile.base_url)
-        self.full: bool = str(kwargs.pop("full", "false")).lower() in ("1", "true", "yes")
+        args = self.check_arguments(kwargs)
+        for option in self.options:
+            kwargs.pop(option, None)
+        self.site: str = args.site
+        self.profile = load_profile(args.site)
+        self.base_url: str = normalise_url(args.base_url or self.profile.base_url)
+        self.full: bool = args.full
         super().__init__(**kwargs)
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
         self.crawl_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         self.plan = RecrawlPlan(known={}, full=True)
-        self.author_bios: dict[str, str] = {}
+        self.rest_users: dict[int, dict[str, str]] = {}
+        self.rest_posts: dict[str, dict[str, Any]] = {}
         self.seen: set[str] = {self.base_url}
         self._requested: set[str] = {self.base_url}
         self.indexed: set[str] = set()
@@ -99,25 +103,9 @@ class WordPressSpider(Spider):
         return spider
 
     @classmethod
-    def check_arguments(cls, args: dict[str, Any]) -> None:
-        """Raise :class:`BadSpiderArgument` for options this spider cannot use."""
-        unknown = sorted(set(args) - set(cls.options))
-        if unknown:
-            raise BadSpiderArgument(
-                f"unknown option -a {unknown[0]}=…; {cls.name} accepts: "
-                + ", ".join(f"-a {o}=…" for o in cls.options)
-            )
-        site = args.get("site") or cls.default_site
-        if not site:
-            raise BadSpiderArgument(f"{cls.name} needs -a site=NAME (the archive's folder name)")
-        if not _is_safe_site_name(str(site)):
-            raise BadSpiderArgument(f"bad site name {site!r}: use letters, digits, '-' and '_'")
-        if args.get("base_url") is not None:
-            _check_base_url(str(args["base_url"]))
-        elif cls.default_site is None:
-            raise BadSpiderArgument(f"{cls.name} needs -a base_url=URL (the blog's root)")
-        if str(args.get("full", "false")).lower() not in ("1", "0", "true", "false", "yes", "no"):
-            raise BadSpiderArgument("-a full= takes true or false")
+    def check_arguments(cls, args: dict[str, Any]) -> CrawlArguments:
+        """The spider's ``-a`` options; :class:`BadSpiderArgument` for unusable ones."""
+        return parse_arguments(cls.name, cls.options, cls.default_site, args)
 
     async def start(self) -> AsyncIterator[Request]:
         yield Request(
@@ -169,7 +157,7 @@ class WordPressSpider(Spider):
         )
 
     def _rest_posts_request(self, page: int) -> Request:
-        query = {"per_page": REST_PAGE_SIZE, "page": page, "_fields": "id,link,modified_gmt"}
+        query = {"per_page": REST_PAGE_SIZE, "page": page, "_fields": REST_POST_FIELDS}
         if since := self.plan.rest_modified_after():
             query["modified_after"] = since
         url = urljoin(self.base_url, "wp-json/wp/v2/posts?" + urlencode(query))
@@ -182,13 +170,13 @@ class WordPressSpider(Spider):
             self.index_failed = True
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        text = response.text if isinstance(response, TextResponse) else ""
-        for url in discovery.robots_sitemaps(text):
+        for url in discovery.robots_sitemaps(response.body, response.url):
             if self._on_site(normalise_url(url)):
                 yield self._discovery(url, self.parse_sitemap, "sitemap")
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        sitemaps, pages = discovery.parse_sitemap(response.body, response.url)
+        max_size = response.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+        sitemaps, pages = discovery.parse_sitemap(response.body, response.url, max_size)
         self._count("discovery/sitemap/documents")
         for url in sitemaps:
             if self._on_site(url):
@@ -203,6 +191,7 @@ class WordPressSpider(Spider):
     def parse_rest_posts(self, response: Response) -> Iterator[Request]:
         self._count("discovery/rest/documents")
         found = discovery.parse_rest_posts(response.body, response.url)
+        self.rest_posts.update((f.url, f.hints["rest"]) for f in found if "rest" in f.hints)
         self._rest_listed = self._rest_listed or bool(found)
         self._candidates(found, "rest")
         total = _int_header(response, b"X-WP-TotalPages")
@@ -211,7 +200,7 @@ class WordPressSpider(Spider):
                 yield self._rest_posts_request(page)
 
     def parse_users(self, response: Response) -> None:
-        self.author_bios.update(discovery.parse_rest_users(response.body, response.url))
+        self.rest_users = self.rest_users | discovery.parse_rest_users(response.body, response.url)
 
     def _candidates(self, found: list[discovery.Found], source: str) -> None:
         """Put the posts worth fetching in the backlog (:meth:`feed_scheduler`)."""
@@ -295,8 +284,12 @@ class WordPressSpider(Spider):
     def _page(self, response: Response, url: str) -> FetchedPage:
         redirects = response.meta.get("redirect_urls") or [response.url]
         hints = dict(response.meta.get("hints") or {})
-        if self.author_bios:
-            hints["author_bios"] = dict(self.author_bios)
+        if self.rest_users:
+            hints["rest_users"] = self.rest_users
+        if url in self.rest_posts:
+            hints["rest"] = self.rest_posts[url]
+        elif (since := self.plan.unchanged_modification(url)) is not None:
+            hints["known_modified"] = since
         return FetchedPage(
             url=url,
             requested_url=normalise_url(redirects[0]),
@@ -417,16 +410,6 @@ class WordPressSpider(Spider):
     def _count(self, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key, count)
-
-
-def _check_base_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadSpiderArgument(f"base_url {url!r} is not an http(s) URL with a host")
-
-
-def _is_safe_site_name(name: str) -> bool:
-    return name.replace("-", "").replace("_", "").isalnum() and name.isascii()
 
 
 def _error_text(failure: Failure) -> str:

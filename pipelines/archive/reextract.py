@@ -19,6 +19,7 @@ from pipelines.archive.archive import InvalidPost, SiteArchive
 from pipelines.archive.layout import SiteLayout
 from pipelines.archive.warc import WarcPage, read_pages
 from pipelines.extract.page import decode_page
+from pipelines.extract.rest import apply_hints
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ def _reextract_page(archive: SiteArchive, page: WarcPage, extract: Extractor) ->
     post = extract(decode_page(page.body, page.encoding), page.url).post
     if post is None:
         return "not_post"
+    apply_hints(post, page.hints)  # as the live crawl did, from what its WARC recorded
     try:
         added = archive.add_post(post, page.fetched_at, page.requested_url)
     except InvalidPost as exc:

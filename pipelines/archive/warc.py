@@ -14,7 +14,7 @@ import logging
 import os
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
@@ -29,6 +29,7 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.items import FetchedPage
 from pipelines.archive.layout import fsync_dir
+from pipelines.extract.rest import read_recorded, recorded_hints
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ class WarcFile:
             "encoding": page.encoding,
             "site": page.site,
             "crawl_id": crawl_id,
+            "hints": recorded_hints(page.hints, page.post),
         }
         body = json.dumps(info, ensure_ascii=False).encode("utf-8")
         return self._writer.create_warc_record(
@@ -221,6 +223,8 @@ class WarcPage:
     body: bytes
     fetched_at: datetime
     encoding: str = "utf-8"
+    #: What discovery knew and the post used (``pipelines.extract.rest``).
+    hints: dict[str, Any] = field(default_factory=dict)
 
 
 def read_pages(path: Path) -> Iterator[WarcPage]:
@@ -248,9 +252,11 @@ def _page(record: object) -> WarcPage:
 
 
 def _with_metadata(page: WarcPage, info: dict[str, Any]) -> WarcPage:
-    """The page with what its metadata record adds: the URL asked for, the encoding."""
+    """The page with what its metadata record adds: the URL asked for, the encoding,
+    the hints the post used."""
     return replace(
         page,
         requested_url=info.get("requested_url") or page.url,
         encoding=info.get("encoding") or page.encoding,
+        hints=read_recorded(info.get("hints") or {}),
     )

@@ -19,8 +19,65 @@ from pipelines.extract.page import Page, clean_text, text_of
 SEPARATORS = re.compile(r"\s*(?:,|&|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 AUTHOR_URL = re.compile(r"/(?:author|autor|autoren|authors)/", re.IGNORECASE)
 NAME_MAX = 60
+NAME_WORDS_MAX = 6
+#: Lower-case words that belong to names ("Ursula von der Leyen", "Vincent van Gogh").
+NAME_PARTICLES = frozenset(
+    [
+        "von",
+        "vom",
+        "van",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "dos",
+        "zu",
+        "zum",
+        "zur",
+        "ten",
+        "ter",
+        "le",
+        "la",
+        "al",
+        "bin",
+        "y",
+    ]
+)
 #: a time after the name ("posted by Anna at 12:53", "von Anna um 9:30 Uhr")
 BYLINE_TIME = re.compile(r"\s+(?:at|um)\s+\d{1,2}:\d{2}(?:\s*Uhr)?\b.*$", re.IGNORECASE)
+
+
+def is_name(text: str) -> bool:
+    """Whether ``text`` reads as a person's (or a team's) name rather than a sentence.
+
+    Themes put sentences in author links ("View all of Anna's posts.", "Alle
+    Beiträge von Anna anzeigen") and dates in bylines: a name has no digits, no
+    sentence end, at most a few words, and every word of several capitalised but
+    for particles such as "von".  A single word passes (logins such as "admin")."""
+    words = text.split()
+    if not words or len(text) > NAME_MAX or len(words) > NAME_WORDS_MAX:
+        return False
+    if any(c.isdigit() for c in text) or text.endswith(("!", "?", ":")):
+        return False
+    if len(words) == 1:
+        return not text.endswith(".")
+    if text.endswith(".") and len(words[-1]) > 3:
+        return False
+    return all(_name_word(word) for word in words)
+
+
+def _name_word(word: str) -> bool:
+    letters = word.lstrip("(\"'„“‘")
+    return (
+        not letters
+        or not letters[0].isalpha()
+        or letters[0].isupper()
+        or (letters.casefold() in NAME_PARTICLES)
+    )
 
 
 def split_names(text: str, by_labels: list[str] | None = None) -> list[str]:
@@ -32,7 +89,7 @@ def split_names(text: str, by_labels: list[str] | None = None) -> list[str]:
             text = text[at + len(label) :].strip()
             break
     names = [n.strip(" :·|") for n in SEPARATORS.split(text)]
-    return [n for n in names if n and len(n) <= NAME_MAX]
+    return [n for n in names if is_name(n)]
 
 
 def _label_at(text: str, label: str) -> int | None:
@@ -46,8 +103,8 @@ def _label_at(text: str, label: str) -> int | None:
 
 def byline_authors(page: Page, byline: HtmlElement) -> list[dict[str, Any]]:
     """Authors in ``byline``: its author links, or its text split into names."""
-    links = [a for a in S.LINKS(byline) if _is_author_link(a) and text_of(a)]
-    if not links and byline.tag == "a" and text_of(byline):
+    links = [a for a in S.LINKS(byline) if _is_author_link(a) and is_name(text_of(a))]
+    if not links and byline.tag == "a" and is_name(text_of(byline)):
         links = [byline]
     if links:
         found = [
@@ -57,6 +114,19 @@ def byline_authors(page: Page, byline: HtmlElement) -> list[dict[str, Any]]:
         names = split_names(text_of(byline), page.profile.label("by"))
         found = [{"name": n, "url": None, "bio": None} for n in names]
     return unique_authors(found)
+
+
+def box_author(
+    page: Page, box: HtmlElement, labels: list[str], index: Index | None = None
+) -> dict[str, Any] | None:
+    """The author an author box is about: the name its heading gives ("By Anna
+    Schmidt", "Über Anna Schmidt") and the box's link to the author archive."""
+    name, bio = box_bio(box, labels, index)
+    if name is None:
+        return None
+    link = next((a for a in S.LINKS(box) if _is_author_link(a)), None)
+    url = page.absolute(link.get("href")) if link is not None else None
+    return {"name": name, "url": url, "bio": bio}
 
 
 def _is_author_link(a: HtmlElement) -> bool:
@@ -84,7 +154,7 @@ def box_bio(
     the bio from its bio element, or else its paragraphs without the label.
     ``index``: the page's, when ``box`` is part of it (see :class:`S.Selector`)."""
     named = [el for el in S.AUTHOR_BOX_NAME(box, index) if text_of(el) not in labels]
-    name = next((text_of(el) for el in named if len(text_of(el)) <= NAME_MAX), None)
+    name = next((n for el in named for n in split_names(text_of(el), labels)[:1]), None)
     bio_el = next(iter(S.AUTHOR_BOX_BIO(box, index)), None)
     paragraphs = bio_el.iter("p") if bio_el is not None else box.iter("p")
     texts = [text_of(p) for p in paragraphs if p not in named and not _name_only(p)]

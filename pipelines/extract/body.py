@@ -69,6 +69,15 @@ CREDIT_MAX = 160
 WIDGET_LINES = 2
 SIZE_SUFFIX = re.compile(r"(?:-\d+x\d+|-scaled|-e\d{10,})+(?=\.[a-z0-9]+$)", re.IGNORECASE)
 NOT_BODY = "data-not-body"
+#: Share endpoints of social networks and mail: a link there shares the page.
+SHARE_URL = re.compile(
+    r"facebook\.com/shar|twitter\.com/(?:intent|share)|x\.com/intent|pinterest\.[a-z.]+/pin/create"
+    r"|linkedin\.com/share|xing\.com/(?:spi/)?share|api\.whatsapp\.com/send|wa\.me/\?"
+    r"|reddit\.com/submit|t\.me/share|^mailto:\?",
+    re.IGNORECASE,
+)
+#: Text a share box may show beside its links ("Möchten Sie den Artikel teilen?").
+SHARE_LABEL_MAX = 60
 LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "src")
 
 
@@ -112,10 +121,43 @@ def _cleaned_copy(page: Page, element: HtmlElement, extra: list[HtmlElement]) ->
 
 
 def _body_noise(page: Page, element: HtmlElement) -> list[HtmlElement]:
-    tagged = list(element.iterdescendants(*S.BODY_NOISE_TAGS))
+    tagged = list(element.iterdescendants(*S.BODY_NOISE_TAGS)) + share_boxes(element)
     if element.getroottree().getroot() is not page.root:
-        return tagged + S.BODY_NOISE.all(element)  # a tree of its own (trafilatura's output)
-    return tagged + page.below(S.BODY_NOISE, element)
+        # a tree of its own (trafilatura's output)
+        return tagged + S.BODY_NOISE.all(element) + S.BODY_WIDGETS.all(element)
+    return tagged + page.below(S.BODY_NOISE, element) + page.below(S.BODY_WIDGETS, element)
+
+
+def share_boxes(element: HtmlElement) -> list[HtmlElement]:
+    """Hand-made share boxes below ``element``: the widest element around links to
+    social networks' share endpoints whose other text is a short label ("Artikel
+    teilen:"); themes and plugins without a known class print them into the content."""
+    found: list[HtmlElement] = []
+    for a in element.iter("a"):
+        known = any(a is f or _inside(a, f) for f in found)
+        if not known and SHARE_URL.search(a.get("href") or ""):
+            box = _share_box(a, element)
+            if box is not None:
+                found.append(box)
+    return found
+
+
+def _share_box(link: HtmlElement, scope: HtmlElement) -> HtmlElement | None:
+    box = None
+    for ancestor in link.iterancestors():
+        if ancestor is scope or _label_length(ancestor) > SHARE_LABEL_MAX:
+            break
+        box = ancestor
+    return box
+
+
+def _label_length(el: HtmlElement) -> int:
+    """Characters of ``el``'s text outside its links."""
+    return len(text_of(el)) - sum(len(text_of(a)) for a in el.iter("a"))
+
+
+def _inside(el: HtmlElement, scope: HtmlElement) -> bool:
+    return any(a is scope for a in el.iterancestors())
 
 
 def _absolute_links(page: Page, tree: HtmlElement) -> None:

@@ -9,6 +9,7 @@ declares nothing.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -17,7 +18,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from pipelines.extract import selectors as S
-from pipelines.extract.authors import split_names, unique_authors
+from pipelines.extract.authors import is_name, split_names, unique_authors
 from pipelines.extract.navigation import nav_link
 from pipelines.extract.page import Page, clean_text, text_of, types_of
 
@@ -43,8 +44,14 @@ def title(page: Page) -> str | None:
     for source in sources:
         found = source()
         if isinstance(found, str) and clean_text(found):
-            return strip_site_name(page, clean_text(found))
+            return strip_site_name(page, clean_text(_unescaped(found)))
     return None
+
+
+def _unescaped(text: str) -> str:
+    """``text`` with HTML entities decoded: SEO plugins escape titles twice
+    (``&#8222;``, ``&raquo;``) in JSON-LD and meta content."""
+    return html.unescape(text) if "&" in text else text
 
 
 def strip_site_name(page: Page, headline: str) -> str:
@@ -94,7 +101,7 @@ def _date_sources(
     for el in page.post_elements(page.select(micro)):
         yield el.get("content") or el.get("datetime")
     for t in page.post_elements(page.select(S.TIME)):
-        if ("updated" in (t.get("class") or "")) == updated:
+        if S.is_modification(t) == updated:
             yield t.get("datetime")
 
 
@@ -145,7 +152,7 @@ def _rel_authors(page: Page) -> list[dict[str, Any]]:
     found = [
         {"name": text_of(a), "url": page.absolute(a.get("href")), "bio": None}
         for a in page.post_elements(page.select(S.REL_AUTHOR))
-        if text_of(a)
+        if is_name(text_of(a))
     ]
     return unique_authors(found)
 

@@ -9,10 +9,14 @@ the language is guessed from common words.  Same contract per field as
 
 from __future__ import annotations
 
+import copy
 import re
+from calendar import monthrange
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
 
@@ -28,11 +32,20 @@ DATE_WINDOW = 400
 #: A dense body has this many characters of paragraphs, and this share of the article's.
 DENSE_MIN_CHARS = 200
 DENSE_SHARE = 0.8
+#: A dense body holding less of the paragraph text than this is checked by trafilatura.
+SURE_SHARE = 0.95
+#: trafilatura's body replaces an unsure dense one when it has this share of its words.
+CHECK_MIN_KEPT = 0.5
 STOPWORDS = {
     "de": {"der", "die", "und", "das", "ist", "nicht", "mit", "auch", "sich", "ein", "eine", "für"},
     "en": {"the", "and", "is", "of", "to", "with", "that", "for", "this", "are", "not", "was"},
 }
 WORD = re.compile(r"\w+")
+NOISE_MARK = "data-noise"
+#: /year/[month/[day/]] followed by a slug (not a day archive, not a longer number)
+URL_PERIOD = re.compile(
+    r"/((?:19|20)\d\d)/(?:(0[1-9]|1[0-2])/(?:(0[1-9]|[12]\d|3[01])/)?)?(?=[^/\d])"
+)
 
 
 def title(page: Page) -> str | None:
@@ -43,6 +56,69 @@ def title(page: Page) -> str | None:
 
 
 def published_at(page: Page) -> datetime | None:
+    """The visible date next to the headline when it lies in the period the
+    permalink names; else the permalink's day; else htmldate's reading of the
+    page within that period (see :func:`url_period`, :func:`htmldate_date`)."""
+    period, visible = url_period(page), visible_date(page)
+    if visible is not None and _within(page, visible, period):
+        return visible
+    if period is not None and period[0] == period[1]:
+        return page.date(period[0].isoformat())
+    return htmldate_date(page, period)
+
+
+def url_period(page: Page) -> tuple[date, date] | None:
+    """The first and last day a dated permalink allows: ``/2014/05/18/slug/`` one
+    day, ``/2011/12/slug/`` a month, ``/2016/slug/`` a year.  WordPress builds
+    these from the post's publication date, so a date outside is someone
+    else's (a comment's, an update's, a sidebar's)."""
+    m = URL_PERIOD.search(urlsplit(page.url).path)
+    if m is None:
+        return None
+    year, month, day = (int(g) if g else 0 for g in m.groups())
+    try:
+        if day:
+            return date(year, month, day), date(year, month, day)
+        if month:
+            return date(year, month, 1), date(year, month, monthrange(year, month)[1])
+    except ValueError:  # 31 February: no date
+        return None
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def htmldate_date(page: Page, period: tuple[date, date] | None = None) -> datetime | None:
+    """htmldate's original (publication) date of the page, within ``period`` if
+    given, the last resort: it knows many more markup and text conventions than
+    ours, and is slow (it copies and cleans the tree), so it is asked only when
+    nothing else answered.  It reads the page without comments, sidebars and
+    footers, whose dates are someone else's."""
+    from htmldate import find_date
+
+    first, last = (period[0].isoformat(), period[1].isoformat()) if period else (None, None)
+    found = find_date(_without_noise(page), url=page.url, original_date=True,
+                      extensive_search=True, min_date=first, max_date=last)  # fmt: skip
+    return page.date(found) if found else None
+
+
+def _without_noise(page: Page) -> HtmlElement:
+    """A copy of the page without its :data:`~pipelines.extract.selectors.NOISE` regions
+    (marked on the page, copied, dropped from the copy: no search in the copy)."""
+    for el in page.noise:
+        el.set(NOISE_MARK, "1")
+    tree = copy.deepcopy(page.root)
+    for el in page.noise:
+        el.attrib.pop(NOISE_MARK, None)
+    for el in tree.xpath(f"//*[@{NOISE_MARK}]"):
+        el.drop_tree()
+    return cast(HtmlElement, tree)
+
+
+def _within(page: Page, found: datetime, period: tuple[date, date] | None) -> bool:
+    day = found.astimezone(ZoneInfo(page.profile.timezone)).date()
+    return period is None or period[0] <= day <= period[1]
+
+
+def visible_date(page: Page) -> datetime | None:
     """The visible date closest after the headline (else before it)."""
     searches: tuple[Callable[[], list[str]], ...] = (
         lambda: find_dates(_after_headline(page)),
@@ -105,19 +181,30 @@ def _preceding(el: HtmlElement, body: HtmlElement) -> Iterator[HtmlElement]:
 
 def body(page: Page) -> HtmlElement | None:
     """On WordPress pages the paragraph-dense element of the headline's article
-    (see :func:`dense_body`), else trafilatura's main content.  Elsewhere
-    trafilatura is the better judge (news sites put teasers and ads between
-    paragraphs), so it is asked first there."""
-    first, second = (dense_body, _trafilatura_body) if page.is_wordpress else (
-        _trafilatura_body, dense_body)  # fmt: skip
-    found = first(page)
-    return found if found is not None else second(page)
+    (see :func:`dense_body`) when it is sure, else trafilatura's main content.
+    Elsewhere trafilatura is the better judge (news sites put teasers and ads
+    between paragraphs), so it is asked first there."""
+    if not page.is_wordpress:
+        found = _trafilatura_body(page)
+        return found if found is not None else dense_body(page)
+    dense = _dense(page)
+    if dense is None:
+        return _trafilatura_body(page)
+    if _sure(dense[1]):
+        return dense[0]
+    return _checked(dense[0], _trafilatura_body(page))
 
 
 def dense_body(page: Page) -> HtmlElement | None:
     """The element whose own paragraphs hold nearly all paragraph text of the
     headline's ``<article>``/``<main>`` (readability's idea, made strict): None
     when there is no such scope, too little text, or the text is spread out."""
+    dense = _dense(page)
+    return dense[0] if dense is not None else None
+
+
+def _dense(page: Page) -> tuple[HtmlElement, float] | None:
+    """:func:`dense_body`'s element and the share of the paragraph text inside it."""
     scope = _article_scope(page)
     if scope.tag not in ("article", "main"):
         return None
@@ -132,7 +219,27 @@ def dense_body(page: Page) -> HtmlElement | None:
     total = sum(scores.values())
     if scores[best] < DENSE_MIN_CHARS or scores[best] < DENSE_SHARE * total:
         return None
-    return None if page.h1 is not None and _contains(best, page.h1) else best
+    if page.h1 is not None and _contains(best, page.h1):
+        return None
+    # paragraphs in its lists, tables and quotes are its own too
+    inside = sum(n for el, n in scores.items() if el is best or _contains(best, el))
+    return best, inside / total
+
+
+def _sure(share: float) -> bool:
+    """A dense element is trusted alone when all but a sliver of the article's
+    paragraph text is inside it: otherwise a lead or a second row of a page
+    builder may be lost, and trafilatura checks."""
+    return share >= SURE_SHARE
+
+
+def _checked(dense: HtmlElement, extracted: HtmlElement | None) -> HtmlElement:
+    """trafilatura's body instead of an unsure dense one, unless trafilatura lost
+    most of the dense text (then it picked the wrong part of the page)."""
+    if extracted is None:
+        return dense
+    kept = len(text_of(extracted).split())
+    return extracted if kept >= CHECK_MIN_KEPT * len(text_of(dense).split()) else dense
 
 
 def _contains(ancestor: HtmlElement, el: HtmlElement) -> bool:

@@ -43,10 +43,22 @@ PARSER.set_element_class_lookup(
 )  # fmt: skip
 
 
+#: Characters that only guide a browser's line breaking and never show: German
+#: sites hyphenate with ``&shy;`` inside words ("Wein&shy;berg"), which would
+#: otherwise split every such word in the text.
+INVISIBLE = "\u00ad\u200b\u2060\ufeff"
+DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+
+
 def clean_text(text: str | None) -> str:
-    """Whitespace collapsed to single spaces, stripped (``str.split`` knows the
-    same whitespace as ``\\s``, and is several times faster than a regex)."""
-    return " ".join(text.split()) if text else ""
+    """Whitespace collapsed to single spaces, stripped, invisible characters
+    dropped (``str.split`` knows the same whitespace as ``\\s``, and is several
+    times faster than a regex)."""
+    if not text:
+        return ""
+    if any(mark in text for mark in INVISIBLE):  # a scan per mark: far cheaper than a regex
+        text = text.translate(DROP_INVISIBLE)
+    return " ".join(text.split())
 
 
 def text_of(el: HtmlElement) -> str:

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from pipelines.extract import declared, generic, site, wordpress
 from pipelines.extract.authors import attach_bios
 from pipelines.extract.body import Body, image_key, merge_images, read_body
+from pipelines.extract.headline import shown_title, visible_headline
+from pipelines.extract.names import tidy_authors
 from pipelines.extract.page import Page, clean_text
 
 LAYERS: tuple[tuple[str, ModuleType], ...] = (
@@ -87,13 +89,13 @@ def build_post(page: Page) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """The post's PAGE_FIELDS, its field sources and its disagreements."""
     fields = Fields(page)
     body = _body(page, fields)
-    authors = _authors(fields)
+    authors = tidy_authors(_authors(fields))
     if any(not author.get("bio") for author in authors):
         attach_bios(authors, [*wordpress.bios(page), *site.bios(page)])
     post = {
-        "url": _canonical(page),
+        "url": page.canonical or page.url,
         "post_id": fields.get("post_id"),
-        "title": fields.get("title") or "",
+        "title": _title(fields),
         "description": fields.get("description"),
         "published_at": fields.get("published_at"),
         "modified_at": fields.get("modified_at"),
@@ -134,6 +136,18 @@ def _authors(fields: Fields) -> list[dict[str, Any]]:
             for key in ("url", "bio"):
                 author[key] = author.get(key) or other.get(key)
     return authors
+
+
+def _title(fields: Fields) -> str:
+    """The first layer's title, unless it is declared and the headline the post
+    shows is the better title (see :mod:`pipelines.extract.headline`)."""
+    title = fields.get("title") or ""
+    shown = visible_headline(fields.page) if fields.sources.get("title") == "declared" else None
+    better = shown_title(fields.page, title, shown[1]) if shown is not None else None
+    if shown is None or better is None:
+        return title
+    fields.sources["title"] = shown[0]
+    return better
 
 
 def _body(page: Page, fields: Fields) -> Body:
@@ -181,17 +195,10 @@ def _hero(fields: Fields) -> list[dict[str, Any]]:
 
 
 def _related(fields: Fields) -> list[dict[str, Any]]:
+    """Previous, next, then every entry of the related box: a post may be both the
+    previous one and a recommendation, and then it is listed with both relations."""
     adjacent = [link for link in (fields.get("previous"), fields.get("next_post")) if link]
-    seen = {link["url"] for link in adjacent}
-    related = [r for r in fields.get("related") or [] if r["url"] not in seen]
-    return adjacent + related
-
-
-def _canonical(page: Page) -> str:
-    for link in page.root.iter("link"):
-        if "canonical" in (link.get("rel") or "").split() and link.get("href"):
-            return page.absolute(link.get("href")) or page.url
-    return page.url
+    return adjacent + list(fields.get("related") or [])
 
 
 def _unique(names: list[str] | None) -> list[str]:
@@ -200,11 +207,6 @@ def _unique(names: list[str] | None) -> list[str]:
 
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str | list | dict) and not value)
-
-
-def _disagree(page: Page, values: list[Any]) -> bool:
-    first = values[0]
-    return any(not _same(page, first, other) for other in values[1:])
 
 
 def _same(page: Page, a: Any, b: Any) -> bool:

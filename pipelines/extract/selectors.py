@@ -155,6 +155,20 @@ PUBLISHED = css(
     ".entry-meta time",
     ".entry-date",
 )
+
+
+def marks_publication(el: HtmlElement) -> bool:
+    """Whether a date element is marked ``published``: themes that print one date
+    mark it ``entry-date published updated``, and that date is the publication,
+    not a modification."""
+    return "published" in (el.get("class") or "").split()
+
+
+def is_modification(el: HtmlElement) -> bool:
+    """A date marked ``updated`` that is not the publication."""
+    return "updated" in (el.get("class") or "") and not marks_publication(el)
+
+
 MODIFIED = css(
     "time.updated",
     ".wp-block-post-date__modified-date time",
@@ -260,8 +274,15 @@ RELATED_BOX = css(
     ".wp-block-jetpack-related-posts",
 )
 RELATED_LINK = css("a[href]")
-COMMENTS = css(".comment-list li.comment", ".commentlist li.comment", "#commentlist li.comment")
-COMMENT_BLOCK = css(".wp-block-comment-template > li")
+#: Every comment item at any depth; pingbacks and trackbacks are comments to WordPress too.
+COMMENT_KINDS = ("comment", "pingback", "trackback")
+COMMENTS = css(
+    *(
+        ", ".join(f"{outer} li.{kind}" for kind in COMMENT_KINDS)
+        for outer in (".comment-list", ".commentlist", "#commentlist")
+    )
+)
+COMMENT_BLOCK = css(", ".join(f".wp-block-comment-template li.{k}" for k in COMMENT_KINDS))
 COMMENTS_TITLE = css(".comments-title", ".wp-block-comments-title")
 COMMENT_FORM = css("#respond", ".comment-respond", "#commentform")
 POST_ARTICLE = css('article[id^="post-"]')
@@ -335,3 +356,22 @@ BODY_NOISE = css(
 CAPTIONS = css("figcaption", ".wp-caption-text", ".wp-element-caption")
 IMAGES = css("img")
 LINKS = css("a[href]")
+
+# --- plugin widgets inside a post's content -------------------------------------
+#: Removed from a body like BODY_NOISE: widgets that widespread plugins print
+#: inside ``the_content``: star ratings (WP-PostRatings, kk Star Ratings, Yasr),
+#: a recipe card's print/pin/jump buttons (WP Recipe Maker), share buttons (Meks
+#: Easy Social Share), related posts (Related Posts for WordPress); and a theme's
+#: previous/next link printed inside the content (``rel=prev|next`` is
+#: navigation by definition, never the post's words).
+BODY_WIDGETS = css(
+    ".post-ratings",
+    ".post-ratings-loading",
+    ".kk-star-ratings",
+    ".yasr-visitor-votes",
+    ".wprm-recipe-link",
+    ".meks_ess",
+    ".rp4wp-related-posts",
+    "a[rel~=prev]",
+    "a[rel~=next]",
+)

@@ -242,6 +242,7 @@ def label_regions(page: Page) -> list[HtmlElement]:
     terms = [*label_hits(page, "tags"), *label_hits(page, "categories")]
     regions = [_line(label) for label in terms]
     regions += [_box(label) for label in label_hits(page, "author_box")]
+    regions += [el for label in label_hits(page, "related") for el in related_region(label)]
     return regions + label_hits(page, "comment_form")
 
 
@@ -282,9 +283,26 @@ def _adjacent(page: Page, field: str) -> dict[str, Any] | None:
 
 def related(page: Page) -> list[dict[str, Any]]:
     box = _first(page, "related")
-    if box is None:
-        box = next(
-            (el.getparent() for el in label_hits(page, "related") if el.getparent() is not None),
-            None,
-        )
-    return related_entries(page, box) if box is not None else []
+    if box is not None:
+        return related_entries(page, box)
+    label = next(iter(label_hits(page, "related")), None)
+    if label is None:
+        return []
+    return [entry for el in related_region(label) for entry in related_entries(page, el)]
+
+
+def related_region(label: HtmlElement) -> list[HtmlElement]:
+    """The related-posts box a heading such as "Ähnliche Beiträge" introduces: its
+    parent when that holds nothing but the heading and links, else the heading and
+    the element after it (a box pasted into the post content has no wrapper)."""
+    parent = label.getparent()
+    if parent is not None and _links_only(parent, label):
+        return [parent]
+    following = label.getnext()
+    return [label] if following is None else [label, following]
+
+
+def _links_only(box: HtmlElement, label: HtmlElement) -> bool:
+    rest = len(text_of(box)) - len(text_of(label))
+    rest -= sum(len(text_of(a)) for a in S.LINKS(box))
+    return rest <= BOX_MIN_TEXT

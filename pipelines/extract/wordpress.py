@@ -10,15 +10,25 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from pipelines.extract import selectors as S
-from pipelines.extract.authors import box_bio, box_labels, byline_authors, unique_authors
+from pipelines.extract.authors import (
+    box_author,
+    box_bio,
+    box_labels,
+    byline_authors,
+    unique_authors,
+)
 from pipelines.extract.body import image_of
 from pipelines.extract.navigation import nav_link, related_entries
 from pipelines.extract.page import Page, text_of
 
+DAY_ARCHIVE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/?$")
+#: A first body element with fewer words is a teaser when a longer one follows.
+TEASER_WORDS = 80
 POST_ID_CLASS = re.compile(r"^(?:postid|post)-(\d+)$")
 COUNT = re.compile(
     r"(\d+)\s+(?:Kommentare?|Antworten|Gedanken|comments?|thoughts?|responses?)", re.IGNORECASE
@@ -48,15 +58,32 @@ def description(page: Page) -> str | None:
 
 
 def published_at(page: Page) -> datetime | None:
-    return _date(page, S.PUBLISHED)
+    return _date(page, S.PUBLISHED) or day_archive_date(page)
+
+
+def day_archive_date(page: Page) -> datetime | None:
+    """The day of the post's own link to its day archive (``/2017/08/08/``): classic
+    themes print the date as such a link (``get_day_link``) without a ``<time>``."""
+    host = urlsplit(page.url).hostname
+    for url, anchors in page.links_to.items():
+        parts = urlsplit(url)
+        m = DAY_ARCHIVE.search(parts.path)
+        if m and parts.hostname == host and any(page.in_post(a) for a in anchors):
+            return page.date("-".join(m.groups()))
+    return None
 
 
 def modified_at(page: Page) -> datetime | None:
-    return _date(page, S.MODIFIED)
+    dates = page.post_elements(page.select(S.MODIFIED))
+    el = next((e for e in dates if not S.marks_publication(e)), None)
+    return _date_of(page, el)
 
 
 def _date(page: Page, selector: Any) -> datetime | None:
-    el = _first(page, selector)
+    return _date_of(page, _first(page, selector))
+
+
+def _date_of(page: Page, el: HtmlElement | None) -> datetime | None:
     if el is None:
         return None
     inner = next(el.iter("time"), el)
@@ -67,11 +94,17 @@ def authors(page: Page) -> list[dict[str, Any]]:
     """The first byline's authors, plus those of further bylines of the same
     article (block themes print one ``wp-block-post-author`` per author)."""
     bylines = list(page.post_elements(page.select(S.BYLINE)))
-    if not bylines:
-        return []
-    article = _article_of(bylines[0])
+    article = _article_of(bylines[0]) if bylines else None
     found = [a for b in bylines if _article_of(b) is article for a in byline_authors(page, b)]
-    return unique_authors(found)
+    return unique_authors(found) or _box_authors(page)
+
+
+def _box_authors(page: Page) -> list[dict[str, Any]]:
+    """Authors named by author boxes, for themes whose only byline is the box
+    (Twenty Twenty-One prints "By NAME" above the bio, and no byline)."""
+    boxes = page.post_elements(page.select(S.AUTHOR_BOX))
+    found = [box_author(page, box, box_labels(page), page.index) for box in boxes]
+    return unique_authors([author for author in found if author])
 
 
 def _article_of(el: HtmlElement) -> HtmlElement | None:
@@ -96,7 +129,13 @@ def categories(page: Page) -> list[str]:
 
 
 def body(page: Page) -> HtmlElement | None:
-    return _first(page, S.BODY)
+    """The first post element of the first body convention the page uses, unless
+    it is a teaser: some themes print the lead in an ``entry-content`` of its own
+    before the body's, and then the longest one is the body."""
+    found = list(page.post_elements(page.select(S.BODY)))
+    if len(found) < 2 or len(found[0].text_content().split()) >= TEASER_WORDS:
+        return found[0] if found else None
+    return max(found, key=lambda el: len(el.text_content()))
 
 
 def hero(page: Page) -> dict[str, Any] | None:
@@ -120,14 +159,16 @@ def related(page: Page) -> list[dict[str, Any]]:
 
 
 def comment_count(page: Page) -> int | None:
-    listed = page.select(S.COMMENTS) or page.select(S.COMMENT_BLOCK)
-    if listed:
-        return len(listed)
-    for heading in page.select(S.COMMENTS_TITLE):
-        m = COUNT.search(text_of(heading))
-        if m:
-            return int(m.group(1))
-    return 0 if page.select(S.COMMENT_FORM) else None
+    """Every approved comment, replies and pingbacks included: the listed ones, or the
+    heading's count when comments are split into pages and it is larger.  A WordPress
+    single post prints its comments whenever it has any, so one that lists none
+    (comments closed) has none."""
+    listed = len(page.select(S.COMMENTS) or page.select(S.COMMENT_BLOCK))
+    counted = [int(m.group(1)) for h in page.select(S.COMMENTS_TITLE)
+               if (m := COUNT.search(text_of(h)))]  # fmt: skip
+    if listed or counted:
+        return max([listed, *counted])
+    return 0 if page.select(S.COMMENT_FORM) or "single-post" in page.body_classes else None
 
 
 def archive_bio(page: Page) -> str | None:

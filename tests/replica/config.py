@@ -28,6 +28,8 @@ class ReplicaConfig:
     n_posts: int | None = None
     sources_off: set[str] = field(default_factory=set)
     faults: set[str] = field(default_factory=set)
+    #: Yoast's sitemaps as ``.xml.gz`` files: robots.txt and the index name those.
+    gzip_sitemaps: bool = False
 
     def __post_init__(self) -> None:
         if self.theme not in THEMES:

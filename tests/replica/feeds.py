@@ -23,7 +23,8 @@ _NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 def robots(ctx: Ctx) -> str:
     lines = ["User-agent: *", "Disallow: /wp-admin/", "Allow: /wp-admin/admin-ajax.php", ""]
     if ctx.config.is_on("robots-sitemaps"):
-        lines += [f"Sitemap: {ctx.url(name)}" for name in ("sitemap_index.xml", "wp-sitemap.xml")]
+        names = (_yoast_name(ctx, "sitemap_index.xml"), "wp-sitemap.xml")
+        lines += [f"Sitemap: {ctx.url(name)}" for name in names]
     return "\n".join(lines) + "\n"
 
 
@@ -88,11 +89,20 @@ def yoast_sitemap(ctx: Ctx, name: str) -> str | None:
     if name != "sitemap_index.xml":
         return None
     entries = [
-        (ctx.url(n), max(p.last_changed for p in _chunk(site.posts, i, YOAST_PER_SITEMAP)))
+        (
+            ctx.url(_yoast_name(ctx, n)),
+            max(p.last_changed for p in _chunk(site.posts, i, YOAST_PER_SITEMAP)),
+        )
         for n, i in post_maps.items()
     ]
-    entries += [(ctx.url(n), max(m for _, m in rows if m)) for n, rows in others.items()]
+    entries += [
+        (ctx.url(_yoast_name(ctx, n)), max(m for _, m in rows if m)) for n, rows in others.items()
+    ]
     return _index(entries)
+
+
+def _yoast_name(ctx: Ctx, name: str) -> str:
+    return name + ".gz" if ctx.config.gzip_sitemaps else name
 
 
 def _yoast_others(ctx: Ctx) -> dict[str, list[tuple[str, datetime | None]]]:

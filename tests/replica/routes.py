@@ -7,6 +7,7 @@ edition, size and theme of the config.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from dataclasses import dataclass, field
@@ -72,6 +73,8 @@ def route(ctx: Ctx, path: str, query: dict[str, str]) -> Response:
         return Response(200, PIXEL, "image/gif")
     if _CORE_SITEMAP.match(path) or _YOAST_SITEMAP.match(path):
         return _sitemap(ctx, path)
+    if path.endswith(".xml.gz") and _YOAST_SITEMAP.match(path[:-3]):
+        return _gzipped(_sitemap(ctx, path[:-3]))
     if path in ("feed/", "feed"):
         return _feed(ctx, path)
     if path and not path.endswith("/") and "." not in path:
@@ -110,6 +113,14 @@ def _sitemap(ctx: Ctx, name: str) -> Response:
     if body is None:
         return text(404, pages.not_found(ctx))
     return text(200, body, XML, ctx.site.newest_change(ctx.site.posts))
+
+
+def _gzipped(response: Response) -> Response:
+    """A sitemap as a ``.xml.gz`` file: the file itself is gzip, no Content-Encoding."""
+    if response.status != 200:
+        return response
+    return Response(200, gzip.compress(response.body), "application/x-gzip",
+                    last_modified=response.last_modified)  # fmt: skip
 
 
 def _feed(ctx: Ctx, path: str) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pipelines.schema import PAGE_FIELDS
@@ -12,14 +13,20 @@ EXACT_FIELDS = tuple(f for f in PAGE_FIELDS if f != "body_html")
 _UNSAFE_HTML = re.compile(r"<script|<style|<iframe|\son\w+\s*=|javascript:", re.IGNORECASE)
 
 
-def mismatches(actual: list[dict[str, Any]], expected: list[dict[str, Any]]) -> list[str]:
-    """Every difference, one line each: missing or extra posts, then wrong fields."""
+FieldCheck = Callable[[str, dict[str, Any], dict[str, Any]], list[str]]
+
+
+def mismatches(
+    actual: list[dict[str, Any]], expected: list[dict[str, Any]], check: FieldCheck | None = None
+) -> list[str]:
+    """Every difference, one line each: missing or extra posts, then what ``check``
+    (by default the replica's field-by-field comparison) finds wrong in each post."""
     got = {row["url"]: row for row in actual}
     want = {row["url"]: row for row in expected}
     problems = [f"missing post {url}" for url in want.keys() - got.keys()]
     problems += [f"extra row {url}" for url in got.keys() - want.keys()]
     for url in sorted(want.keys() & got.keys()):
-        problems += _field_mismatches(url, got[url], want[url])
+        problems += (check or _field_mismatches)(url, got[url], want[url])
     return sorted(problems)
 
 

@@ -1,0 +1,119 @@
+"""Body shapes seen on real German WordPress blogs, each in a small handwritten page.
+
+Phrase checks, as trafilatura's real-world tests do: what must be in the body
+and what must not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.extract import extract_post
+from pipelines.extract.body import share_boxes
+from pipelines.extract.page import parse_html
+
+URL = "https://blog.example/ein-beitrag/"
+TEXT = "<p>Der erste Absatz des Beitrags erzählt, worum es geht, und das ausführlich genug.</p>"
+
+
+def _classic(content: str, before: str = "") -> str:
+    return f"""<html lang="de"><head><title>Ein Beitrag</title></head>
+    <body class="single single-post postid-7"><article id="post-7" class="post">
+    <h1 class="entry-title">Ein Beitrag</h1>{before}
+    <div class="entry-content">{content}</div></article></body></html>"""
+
+
+CASES = [
+    pytest.param(
+        _classic(TEXT, before='<div class="entry-content"><p>Kurzer Anreißer.</p></div>'),
+        ["Der erste Absatz"], [], id="a-teaser-entry-content-before-the-body",
+    ),
+    pytest.param(
+        _classic(TEXT * 12, before='<div class="entry-content"><p>' + "Wort " * 90 + "</p></div>"),
+        ["Wort Wort"], ["Der erste Absatz"], id="a-long-first-entry-content-is-no-teaser",
+    ),
+    pytest.param(
+        _classic(TEXT + '<span class="post-ratings">(Noch keine Bewertungen)</span>'),
+        ["Der erste Absatz"], ["Bewertungen"], id="wp-postratings",
+    ),
+    pytest.param(
+        _classic(TEXT + '<div class="wprm-recipe"><a class="wprm-recipe-print wprm-recipe-link">'
+                 "Rezept drucken</a><p>200 g Mehl verrühren.</p></div>"),
+        ["200 g Mehl"], ["Rezept drucken"], id="recipe-card-buttons",
+    ),
+    pytest.param(
+        _classic(TEXT + '<div style="float:right"><strong>Möchten Sie den Artikel teilen?</strong>'
+                 '<br><a href="https://www.facebook.com/sharer.php?u=x">Facebook</a>'
+                 '<a href="https://twitter.com/intent/tweet?url=x">Twitter</a></div>'),
+        ["Der erste Absatz"], ["teilen", "Facebook"], id="hand-made-share-box",
+    ),
+    pytest.param(
+        _classic(TEXT + '<div class="nav"><a href="/" rel="prev">Zurück zur Startseite</a></div>'),
+        ["Der erste Absatz"], ["Startseite"], id="rel-prev-link-inside-the-content",
+    ),
+    pytest.param(
+        _classic(TEXT + "<div class='rp4wp-related-posts'><ul><li><a href='/x/'>Ein anderer "
+                 "Beitrag?</a></li></ul></div>"),
+        ["Der erste Absatz"], ["anderer Beitrag"], id="related-posts-for-wordpress",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("html", "present", "absent"), CASES)
+def test_body_keeps_the_post_and_drops_the_widgets(
+    html: str, present: list[str], absent: list[str]
+) -> None:
+    body = extract_post(html, URL)["body_text"]
+    for phrase in present:
+        assert phrase in body
+    for phrase in absent:
+        assert phrase not in body
+
+
+def test_a_share_box_with_a_long_text_is_not_dropped_whole() -> None:
+    """Only the link's wrapper whose own text is a short label goes; a paragraph
+    that mentions a share link keeps its words."""
+    root = parse_html(
+        '<div id="c"><p>Ein langer Absatz, der nebenbei auf einen Link verweist, den man '
+        '<a href="https://www.facebook.com/sharer.php?u=x">teilen</a> kann, und weiter.</p></div>'
+    )
+    assert root is not None
+    content = root.get_element_by_id("c")
+    assert share_boxes(content) == []
+
+
+DENSE_URL = "https://blog.example/2020/01/02/builder/"
+PARAGRAPH = "<p>{} Ein Satz, der lang genug ist, damit der Absatz als Text zählt.</p>"
+
+
+def _builder(rows: list[str]) -> str:
+    """A page-builder post: no WordPress body class, rows of columns in the article."""
+    columns = "".join(f'<div class="row"><div class="col">{row}</div></div>' for row in rows)
+    return f"""<html lang="de"><head><title>Baukasten</title>
+    <link rel="stylesheet" href="/wp-content/themes/x/style.css"></head><body>
+    <article><h1>Baukasten</h1>{columns}</article></body></html>"""
+
+
+def test_a_dense_body_with_a_second_row_is_checked_by_trafilatura() -> None:
+    """The dense finder keeps one column; the lead in another row would be lost,
+    so trafilatura's reading of the page (which has both) is taken."""
+    lead = "<h2>Die Lage ist ernst, meldet der Verband in einer Meldung von heute.</h2>" + (
+        PARAGRAPH.format("Vorspann.")
+    )
+    main = "".join(PARAGRAPH.format(f"Absatz {n}.") for n in range(12))
+    post = extract_post(_builder([lead, main]), DENSE_URL)
+    assert "einer Meldung von heute" in post["body_text"]
+    assert "Absatz 11." in post["body_text"]
+
+
+def test_a_sure_dense_body_is_kept_without_trafilatura(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelines.extract import generic
+
+    def fail(page: object) -> None:
+        raise AssertionError("trafilatura asked for a sure dense body")
+
+    monkeypatch.setattr(generic, "_trafilatura_body", fail)
+    main = "".join(PARAGRAPH.format(f"Absatz {n}.") for n in range(12))
+    post = extract_post(_builder([main]), DENSE_URL)
+    assert "Absatz 0." in post["body_text"]
+    assert "Absatz 11." in post["body_text"]

@@ -1,0 +1,46 @@
+"""Author names as German bylines print them, tidied (pipelines.extract.names)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.extract import extract_post
+from pipelines.extract.names import tidy_authors, tidy_name
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("von: Rasender Reporter", "Rasender Reporter"),
+        ("Von Anna Schmidt", "Anna Schmidt"),
+        ("Autorin: Eva Braun", "Eva Braun"),
+        ("By Jane Doe", "Jane Doe"),
+        ("Jörg Staff am 16.11.2022", "Jörg Staff"),
+        ("Lena Vogel, 3. März 2020", "Lena Vogel"),
+        ("Von der Leyen", "Von der Leyen"),  # a surname particle, not a label
+        ("Max am Main", "Max am Main"),  # "am" without a date stays
+        ("Anna Schmidt", "Anna Schmidt"),
+        ("von", ""),
+        ("Autor:", ""),
+    ],
+)
+def test_tidy_name(printed: str, name: str) -> None:
+    assert tidy_name(printed) == name
+
+
+def test_label_only_authors_go_and_the_same_person_is_one() -> None:
+    authors = [
+        {"name": "Julia Esdar", "url": None, "bio": None},
+        {"name": "von", "url": None, "bio": None},
+        {"name": "Von Julia Esdar", "url": "https://x.example/author/je/", "bio": None},
+    ]
+    assert tidy_authors(authors) == [{"name": "Julia Esdar", "url": None, "bio": None}]
+
+
+def test_a_jsonld_author_with_a_label_is_tidied() -> None:
+    html = """<html lang="de"><head><script type="application/ld+json">
+    {"@type": "BlogPosting", "headline": "Titel", "author": {"@type": "Person",
+     "name": "von: Rasender Reporter"}}</script></head>
+    <body><h1>Titel</h1><p>Text.</p></body></html>"""
+    post = extract_post(html, "https://x.example/titel/")
+    assert [a["name"] for a in post["authors"]] == ["Rasender Reporter"]

@@ -1,0 +1,103 @@
+"""End to end against a real WordPress (Debian's 6.1, its three default themes, German
+language files, MariaDB): the real ``scrapy crawl``, every field compared with what
+WordPress itself says (``tests/wordpress``)."""
+
+from __future__ import annotations
+
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from tests.support.crawl import REPO, SCRAPY, read_posts, run_crawl
+from tests.wordpress import PERMALINKS, WordPress
+from tests.wordpress.truth import expected_posts, mismatches
+
+
+def _crawl(wordpress: WordPress, tmp_path: Path, theme: str, variant: str = "") -> list[dict]:
+    site = wordpress.site(theme, variant)
+    result = run_crawl(tmp_path, "-a", "site=wp", spider="wordpress", base_url=site.base_url)
+    assert result.returncode == 0, result.stderr
+    return read_posts(tmp_path, site="wp")
+
+
+@pytest.mark.parametrize("theme", sorted(PERMALINKS))
+def test_every_field_is_right_on_each_default_theme(
+    wordpress: WordPress, tmp_path: Path, theme: str
+) -> None:
+    rows = _crawl(wordpress, tmp_path, theme)
+    truth = wordpress.site(theme).truth
+    problems = mismatches(rows, expected_posts(truth, theme))
+    assert problems == [], "\n".join(problems[:40])
+    assert not {r["url"] for r in rows} & set(truth["non_posts"])
+
+
+@pytest.mark.parametrize("variant", ["rest-private", "sitemap-only"])
+def test_without_the_rest_api_the_same_fields_come_from_the_pages(
+    wordpress: WordPress, tmp_path: Path, variant: str
+) -> None:
+    site = wordpress.site("twentytwentyone", variant)
+    assert _status(site.base_url + "wp-json/wp/v2/posts") == 401
+    assert _status(site.base_url + "feed/") == (404 if variant == "sitemap-only" else 200)
+    rows = _crawl(wordpress, tmp_path, "twentytwentyone", variant)
+    truth = site.truth
+    problems = mismatches(rows, expected_posts(truth, "twentytwentyone", rest=False))
+    assert problems == [], "\n".join(problems[:40])
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as reply:
+            return int(reply.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_fixture_holds_what_the_tests_rely_on(wordpress: WordPress) -> None:
+    """The content WordPress stored has every case the crawl tests are meant to cover."""
+    posts = wordpress.site("twentytwentyone").truth["posts"]
+    assert len(posts) == 40
+    assert sum(p["modified_at"] != p["published_at"] for p in posts) >= 5
+    assert any(p["comment_count"] >= 5 for p in posts)  # three comments and two replies
+    assert any(p["old_slugs"] for p in posts)
+    assert any(not p["tags"] for p in posts)
+    assert any("&" in (p["author"]["bio"] or "") for p in posts)
+    assert any(not p["author"]["bio"] for p in posts)
+    assert any("’" in p["title"] for p in posts)
+
+
+@pytest.mark.parametrize(
+    ("theme", "variant"),
+    [("twentytwentytwo", ""), ("twentytwentyone", "rest-private")],
+    ids=["bios-and-dates-from-rest", "bios-from-author-archives"],
+)
+def test_reextract_gives_the_rows_the_crawl_gave(
+    wordpress: WordPress, tmp_path: Path, theme: str, variant: str
+) -> None:
+    """What a post took from the REST API or an author archive is recorded in its WARC,
+    so re-extraction offline completes it the same way: no version changes."""
+    _crawl(wordpress, tmp_path, theme, variant)
+    before = pq.read_table(tmp_path / "wp" / "versions").sort_by("url")
+    result = subprocess.run(
+        [SCRAPY, "reextract", "wp", "-s", f"ARCHIVE_DIR={tmp_path}"],
+        cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "40 pages, 0 new, 0 changed" in result.stdout
+    assert pq.read_table(tmp_path / "wp" / "versions").sort_by("url").equals(before)
+
+
+def test_a_nightly_crawl_of_an_unchanged_blog_adds_no_version(
+    wordpress: WordPress, tmp_path: Path
+) -> None:
+    """The incremental crawl asks the REST API only for posts modified lately, yet its
+    canaries, fetched again, keep what the API said of them: no spurious new versions."""
+    site = wordpress.site("twentytwentytwo")
+    for _ in range(2):
+        result = run_crawl(tmp_path, "-a", "site=wp", spider="wordpress", base_url=site.base_url)
+        assert result.returncode == 0, result.stderr
+    assert "0 new, 0 changed" in result.stdout
+    assert pq.read_table(tmp_path / "wp" / "versions").num_rows == 40
