@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pyarrow.parquet as pq
 
-from tests.replica import expected_posts
+from tests.replica import expected_posts, faults
 from tests.support.crawl import REPO, SCRAPY, run_crawl
 
 STOP_WITHIN = 8.0  # seconds from the first signal to the exit
@@ -38,6 +38,18 @@ def _wait_for_posts(server, process: subprocess.Popen[str], posts: int) -> None:
     while _post_pages_served(server) < posts and time.monotonic() < deadline:
         assert process.poll() is None, "the crawl ended before it was interrupted"
         time.sleep(0.1)
+
+
+def _wait_for_a_slow_answer(server, process: subprocess.Popen[str]) -> None:
+    """Until a request the replica answers slowly arrives (it is then on the wire)."""
+    seen = len(faults.log(server.config))
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the crawl ended before it was interrupted"
+        if any(e.fault == "timeout" for e in faults.log(server.config)[seen:]):
+            return
+        time.sleep(0.05)
+    raise AssertionError("no slow answer within 90 s")
 
 
 def _interrupt(process: subprocess.Popen[str], *signals: signal.Signals) -> tuple[float, str]:
@@ -82,9 +94,12 @@ def test_first_ctrl_c_stops_within_seconds_and_keeps_what_was_fetched(
 def test_second_signal_aborts_non_zero_and_the_archive_stays_consistent(
     replica, tmp_path: Path
 ) -> None:
-    server = replica("classic")
+    # every 7th post answers only after 2.5 s: signalled while one is on the wire, the
+    # first signal waits for it, and the second one must abort without waiting
+    server = replica("classic", faults={"timeout"})
     process = _start_polite_crawl(tmp_path, server.base_url)
     _wait_for_posts(server, process, 3)
+    _wait_for_a_slow_answer(server, process)
     seconds, stderr = _interrupt(process, signal.SIGTERM, signal.SIGTERM)
 
     assert process.returncode == 1, stderr
