@@ -1,29 +1,32 @@
-"""Progress of a running crawl: found / fetched / archived, rate and time left.
+"""Progress of a running crawl: pages queued / fetched / posts archived, rate, time left.
 
 A Scrapy extension.  Every ``PROGRESS_INTERVAL`` seconds (default 10; 0 turns
 it off) it reads the crawl's stats and reports one line::
 
-    progress: 120 found, 80 fetched, 75 archived, 12.0 posts/min, ~3 min left
+    progress: 120 pages queued, 80 fetched, 75 posts archived, 12.0 posts/min, ~3 min left
 
-On a terminal (stderr is a TTY) the line is redrawn in place with ``\\r``;
-otherwise (cron, a log file) it is logged at INFO through this module's
-logger.  Both come from :func:`progress_line`.
+On a terminal (stderr is a TTY) the line is redrawn in place with ``\\r`` every
+second, cut to the terminal's width; otherwise (cron, a log file) it is logged
+at INFO through this module's logger.  Both come from :func:`progress_line`.
 
-found is ``scheduler/enqueued`` (every distinct URL the crawl decided to
+pages queued is ``scheduler/enqueued`` (every distinct URL the crawl decided to
 fetch), or ``downloader/request_count`` when more requests were sent (robots.txt
 and author archives go past the scheduler): both only grow, and neither is
 below the responses; plus ``discovery/waiting``, the posts an index named that
 wait for their turn in the scheduler.  fetched is ``response_received_count``,
-archived is the sum of ``archive/posts_{new,changed,unchanged}``.  Time left is the not-yet-fetched
-URLs at the fetch rate so far.
+archived is the sum of ``archive/posts_{new,changed,relinked,unchanged}``.  Time
+left is the not-yet-fetched URLs at the fetch rate so far.
 """
 
 from __future__ import annotations
 
+import io
 import logging
+import os
+import shutil
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -37,7 +40,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-ARCHIVED_KINDS = ("new", "changed", "unchanged")
+ARCHIVED_KINDS = ("new", "changed", "relinked", "unchanged")
+REDRAW_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -76,12 +80,30 @@ class Snapshot:
 
 
 def progress_line(stats: Mapping[str, Any], elapsed: float) -> str:
-    """``"120 found, 80 fetched, 75 archived, 12.0 posts/min, ~3 min left"``."""
+    """``"120 pages queued, 80 fetched, 75 posts archived, 12.0 posts/min, ~3 min left"``.
+
+    Pages, not posts: the queue holds sitemaps, feeds and listings too, and which
+    page is a post is known only once it was fetched."""
     snap = Snapshot.of(stats, elapsed)
     return (
-        f"{snap.found} found, {snap.fetched} fetched, {snap.archived} archived, "
+        f"{snap.found} pages queued, {snap.fetched} fetched, {snap.archived} posts archived, "
         f"{snap.posts_per_minute:.1f} posts/min, {_time_left(snap.seconds_left)}"
     )
+
+
+def fit(line: str, width: int) -> str:
+    """``line`` cut to ``width - 1`` columns: a line as wide as the terminal wraps,
+    and each redraw would then leave its first part behind."""
+    room = max(width - 1, 1)
+    return line if len(line) <= room else line[: room - 1] + "…"
+
+
+def _terminal_width(stream: TextIO) -> int:
+    """Columns of the terminal ``stream`` writes to (stdout may be redirected)."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return shutil.get_terminal_size().columns
 
 
 def _time_left(seconds: float | None) -> str:
@@ -95,10 +117,17 @@ def _time_left(seconds: float | None) -> str:
 class Progress:
     """The extension; see the module docstring."""
 
-    def __init__(self, crawler: Crawler, interval: float, stream: TextIO) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        interval: float,
+        stream: TextIO,
+        width: Callable[[], int] | None = None,
+    ) -> None:
         self.crawler = crawler
         self.interval = interval
         self.stream = stream
+        self.width = width or (lambda: _terminal_width(stream))
         self.started = time.monotonic()
         self.task: Any = None
 
@@ -117,10 +146,16 @@ class Progress:
         """One line redrawn in place on a terminal; log lines anywhere else."""
         return bool(getattr(self.stream, "isatty", lambda: False)())
 
+    @property
+    def period(self) -> float:
+        """Seconds between reports: a terminal is redrawn every second (a person is
+        watching), a log gets a line every ``interval``."""
+        return min(self.interval, REDRAW_SECONDS) if self.redraws else self.interval
+
     def spider_opened(self, spider: Spider) -> None:
         self.started = time.monotonic()
         self.task = create_looping_call(self.report)
-        self.task.start(self.interval, now=False)
+        self.task.start(self.period, now=False)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.task is not None and self.task.running:
@@ -134,7 +169,7 @@ class Progress:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         line = progress_line(stats, time.monotonic() - self.started)
         if self.redraws:
-            self.stream.write(f"\rprogress: {line}\x1b[K")
+            self.stream.write(f"\r{fit(f'progress: {line}', self.width())}\x1b[K")
             self.stream.flush()
         else:
             logger.info("progress: %s", line)

@@ -56,6 +56,9 @@ EXTRACT_PROCESSES = 1
 # The archive.
 ARCHIVE_DIR = "data"
 ARCHIVE_FLUSH_EVERY = 20
+# ... and whatever is buffered every this many seconds (0: by count only), so a
+# kill -9 of a slow, polite crawl loses seconds of work, not minutes.
+ARCHIVE_FLUSH_SECONDS = 5.0
 ARCHIVE_WARC_ENABLED = True
 
 EXTENSIONS = {

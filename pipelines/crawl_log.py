@@ -16,8 +16,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from scrapy import signals
 
+from crawler.shutdown import INTERRUPTED, crawl_aborted
 from pipelines.archive.layout import write_table_atomic
-from pipelines.health import HealthPolicy, Verdict, assess, errors_by_type
+from pipelines.health import HealthPolicy, Verdict, assess, errors_by_type, interrupted
 from pipelines.schema import CRAWL_SCHEMA
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class CrawlLog:
         self.archive_dir = archive_dir
         self.policy = policy
         self.started_at = datetime.now(UTC)
+        self.logged = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlLog:
@@ -47,41 +49,47 @@ class CrawlLog:
         )
         crawler.signals.connect(log.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(log.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(log.crawl_aborted, signal=crawl_aborted)
         return log
 
     def spider_opened(self, spider: Spider) -> None:
         self.started_at = datetime.now(UTC)
 
+    def crawl_aborted(self, reason: str) -> None:
+        """The second Ctrl-C: the spider will never close, so log the crawl now."""
+        if self.crawler.spider is not None:
+            self.spider_closed(self.crawler.spider, reason)
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.logged:
+            return
+        self.logged = True
         site = getattr(spider, "site", spider.name)
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         stats.update(site=site, crawl_id=getattr(spider, "crawl_id", ""))
         site_dir = self.archive_dir / site
         verdict = assess(
-            stats, self.policy, getattr(spider, "base_url", ""), last_coverage(site_dir)
+            stats,
+            self.policy,
+            getattr(spider, "base_url", ""),
+            last_coverage(site_dir, self.policy.min_sample),
         )
-        if reason != "finished" and verdict.healthy:
-            verdict = _interrupted(verdict, reason)
+        if reason in INTERRUPTED or (reason != "finished" and verdict.healthy):
+            verdict = interrupted(verdict, reason)
         self.crawler.health_verdict = verdict  # type: ignore[attr-defined]
         if site_dir.is_dir():
             row = _crawl_row(stats, verdict, reason, self.started_at)
-            if int(stats.get("extract/posts", 0)) < self.policy.min_sample:
-                row["coverage"] = []  # too few posts to be the next crawl's baseline
-            append_crawl(site_dir, row)
-
-
-def _interrupted(verdict: Verdict, reason: str) -> Verdict:
-    return Verdict(
-        False, f"the crawl stopped early ({reason})", verdict.summary, verdict.coverage, 1
-    )
+            try:
+                append_crawl(site_dir, row)
+            except OSError as error:  # a full disk: the exit status still tells
+                logger.error("cannot add the crawl to %s: %s", site_dir / CRAWLS_FILE, error)
 
 
 def _crawl_row(
     stats: dict[str, Any], verdict: Verdict, reason: str, started_at: datetime
 ) -> dict[str, Any]:
-    def count(key: str) -> int:
-        return int(stats.get(key, 0))
-
+    """The crawl's row: the counts and coverage are the verdict's, the very numbers
+    the summary line prints."""
     return {
         "crawl_id": stats["crawl_id"],
         "site": stats["site"],
@@ -90,12 +98,10 @@ def _crawl_row(
         "finish_reason": reason,
         "exit_status": verdict.exit_status,
         "unhealthy_reason": verdict.reason or None,
-        "requests": count("downloader/request_count"),
-        "bytes": count("downloader/response_bytes"),
-        "posts_new": count("archive/posts_new"),
-        "posts_changed": count("archive/posts_changed"),
-        "posts_unchanged": count("archive/posts_unchanged"),
-        "posts_gone": count("archive/posts_gone"),
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "bytes": int(stats.get("downloader/response_bytes", 0)),
+        **{f"posts_{kind}": count for kind, count in verdict.counts.items()},
+        "posts_fetched": verdict.posts_fetched,
         "errors": list(errors_by_type(stats).items()),
         "coverage": list(verdict.coverage.items()),
     }
@@ -107,12 +113,14 @@ def read_crawls(site_dir: Path) -> pa.Table | None:
     return pq.read_table(path, schema=CRAWL_SCHEMA) if path.is_file() else None
 
 
-def last_coverage(site_dir: Path) -> dict[str, float] | None:
-    """Field coverage of the newest healthy crawl, the baseline for a drop."""
+def last_coverage(site_dir: Path, min_sample: int = 0) -> dict[str, float] | None:
+    """Field coverage of the newest healthy crawl that fetched at least ``min_sample``
+    posts (fewer are too few to be a baseline), the baseline for a drop."""
     table = read_crawls(site_dir)
     if table is None:
         return None
     rows = [r for r in table.to_pylist() if r["exit_status"] == 0 and r["coverage"]]
+    rows = [r for r in rows if r["posts_fetched"] is None or r["posts_fetched"] >= min_sample]
     return dict(rows[-1]["coverage"]) if rows else None
 
 

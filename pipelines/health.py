@@ -9,7 +9,7 @@ stats; floors and thresholds are ``HEALTH_*`` settings.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 #: The fields whose coverage decides health, with the words the summary uses.
@@ -21,6 +21,12 @@ COVERED_FIELDS: dict[str, str] = {
     "tags": "tags",
 }
 EXIT_UNHEALTHY = 1
+#: What a crawl did with each post, in the summary's order (``archive/posts_<kind>``):
+#: ``changed`` is an edit of the content, ``relinked`` a version whose navigation
+#: alone moved (previous/next, related posts, comment count).
+ARCHIVE_KINDS = ("new", "changed", "relinked", "unchanged", "gone")
+#: Requests left out on purpose (robots.txt, a crawl that is stopping), not failures.
+NOT_ERRORS = ("IgnoreRequest",)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,10 @@ class Verdict:
     summary: str
     coverage: dict[str, float]
     exit_status: int
+    #: posts by what the crawl found (:data:`ARCHIVE_KINDS`), as the summary says them
+    counts: Mapping[str, int] = field(default_factory=dict)
+    #: post pages fetched and extracted (the coverage's denominator)
+    posts_fetched: int = 0
 
 
 def coverage(stats: Mapping[str, Any]) -> dict[str, float]:
@@ -75,7 +85,7 @@ def errors_by_type(stats: Mapping[str, Any]) -> dict[str, int]:
     return {
         key.split("/", 1)[1]: int(value)
         for key, value in stats.items()
-        if key.startswith(prefixes) and isinstance(value, int)
+        if key.startswith(prefixes) and isinstance(value, int) and not key.endswith(NOT_ERRORS)
     }
 
 
@@ -94,6 +104,18 @@ def assess(
         summary=summarise(stats, found),
         coverage=found,
         exit_status=0 if reason is None else EXIT_UNHEALTHY,
+        counts={kind: _archive_count(stats, kind) for kind in ARCHIVE_KINDS},
+        posts_fetched=int(stats.get("extract/posts", 0)),
+    )
+
+
+def interrupted(verdict: Verdict, reason: str) -> Verdict:
+    """The verdict on a crawl that stopped early: unhealthy, whatever it had found."""
+    return replace(
+        verdict,
+        healthy=False,
+        reason=f"the crawl stopped early ({reason})",
+        exit_status=EXIT_UNHEALTHY,
     )
 
 
@@ -105,9 +127,11 @@ def _unhealthy_reason(
     previous: Mapping[str, float],
 ) -> str | None:
     requests = int(stats.get("downloader/request_count", 0))
+    if stats.get("archive/write_error"):
+        return str(stats["archive/write_error"])
     if stats.get("crawl/unreachable"):
         return f"cannot reach {base_url}: {stats['crawl/unreachable']}"
-    if not any(_archive_count(stats, kind) for kind in ("new", "changed", "unchanged", "gone")):
+    if not any(_archive_count(stats, kind) for kind in ARCHIVE_KINDS):
         return (
             f"no blog posts found at {base_url} ({requests} requests, {error_count(stats)} errors)"
         )
@@ -141,9 +165,7 @@ def _coverage_problem(
 
 def summarise(stats: Mapping[str, Any], found: Mapping[str, float]) -> str:
     """The one-paragraph summary a crawl prints."""
-    counts = ", ".join(
-        f"{_archive_count(stats, kind)} {kind}" for kind in ("new", "changed", "unchanged", "gone")
-    )
+    counts = ", ".join(f"{_archive_count(stats, kind)} {kind}" for kind in ARCHIVE_KINDS)
     cover = ", ".join(f"{COVERED_FIELDS[f]} {share:.0%}" for f, share in found.items()) or "n/a"
     return (
         f"{stats.get('site', 'crawl')} {stats.get('crawl_id', '')}: "

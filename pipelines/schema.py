@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+#: 2 added ``navigation_hash`` and ``changed_fields``: ``content_hash`` covers the
+#: content alone (version 1 hashed navigation too).
+SCHEMA_VERSION = 2
 METADATA_KEY = b"blog_archiver.schema_version"
 
 UTC_US = pa.timestamp("us", tz="UTC")
@@ -112,7 +114,27 @@ COLUMNS: tuple[Column, ...] = (
         True,
         "number of comments; commenters' names and texts are personal data, not stored",
     ),
-    Column("content_hash", pa.string(), False, "SHA-256 of the normalised page-derived fields"),
+    Column(
+        "content_hash",
+        pa.string(),
+        False,
+        "SHA-256 of the normalised content fields (every page field but the navigation:"
+        " `related_links`, `comment_count`); before schema 2, of every page field",
+    ),
+    Column(
+        "navigation_hash",
+        pa.string(),
+        True,
+        "SHA-256 of the navigation fields (`related_links`, `comment_count`);"
+        " null in versions archived before schema 2",
+    ),
+    Column(
+        "changed_fields",
+        pa.list_(pa.string()),
+        False,
+        "the page fields that differ from the post's previous version, in column order;"
+        " empty for a first version (and for versions archived before schema 2)",
+    ),
     Column("first_seen_at", UTC_US, False, "first crawl that archived this URL"),
     Column("fetched_at", UTC_US, False, "when this version was fetched"),
     Column("crawl_id", pa.string(), False, "the crawl that fetched this version"),
@@ -160,6 +182,13 @@ PAGE_FIELDS: tuple[str, ...] = (
     "comment_count",
 )
 
+#: Page fields that move without the author editing the post: links to
+#: neighbours and the related-posts box, and comments.  A version that changes
+#: only these is not an edit of the content.
+NAVIGATION_FIELDS: tuple[str, ...] = ("related_links", "comment_count")
+#: Page fields that make the content: a version changing any of them is an edit.
+CONTENT_FIELDS: tuple[str, ...] = tuple(f for f in PAGE_FIELDS if f not in NAVIGATION_FIELDS)
+
 POST_SCHEMA: pa.Schema = pa.schema(
     [c.field for c in COLUMNS],
     metadata={METADATA_KEY: str(SCHEMA_VERSION).encode()},
@@ -202,6 +231,10 @@ CRAWL_SCHEMA: pa.Schema = pa.schema(
         pa.field("posts_changed", pa.int32(), nullable=False),
         pa.field("posts_unchanged", pa.int32(), nullable=False),
         pa.field("posts_gone", pa.int32(), nullable=False),
+        # added in schema 2 (null in older rows): navigation-only versions, and the
+        # post pages fetched (the coverage's denominator)
+        pa.field("posts_relinked", pa.int32()),
+        pa.field("posts_fetched", pa.int32()),
         pa.field("errors", pa.map_(pa.string(), pa.int64()), nullable=False),
         pa.field("coverage", pa.map_(pa.string(), pa.float64()), nullable=False),
     ],

@@ -240,7 +240,11 @@ def _write_versions(rng: random.Random, rows: list[dict[str, object]], path: Pat
         for n in range(edits + 1):
             fetched = row["first_seen_at"] + timedelta(days=40 * n)  # type: ignore[operator]
             digest = hashlib.sha256(f"{row['url']}-v{n}".encode()).hexdigest()
-            versions.append({**row, "fetched_at": fetched, "content_hash": digest})
+            # a later version either edits the content or only moves the navigation
+            changed = [] if n == 0 else rng.choice((["title", "body_text"], ["related_links"]))
+            versions.append(
+                {**row, "fetched_at": fetched, "content_hash": digest, "changed_fields": changed}
+            )
     path.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pylist(versions, schema=POST_SCHEMA)
     half = table.num_rows // 2

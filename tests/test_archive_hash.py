@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crawler.items import FetchedPage
-from pipelines.archive import content_hash
-from pipelines.schema import PAGE_FIELDS
+from pipelines.archive.content import content_hash, navigation_hash
+from pipelines.schema import CONTENT_FIELDS, NAVIGATION_FIELDS
 
 BASE = "https://blog.example.de/"
 T0 = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
@@ -87,9 +87,7 @@ def test_hash_is_sha256_hex() -> None:
     assert int(digest, 16) >= 0
 
 
-@pytest.mark.parametrize("field", [f for f in PAGE_FIELDS if f not in {"url"}])
-def test_hash_changes_with_every_page_field(field: str) -> None:
-    post = make_post()
+def _changed(post: dict[str, Any], field: str) -> dict[str, Any]:
     changed = dict(post)
     value = post[field]
     if isinstance(value, str):
@@ -102,7 +100,21 @@ def test_hash_changes_with_every_page_field(field: str) -> None:
         changed[field] = value + 1
     else:
         changed[field] = 3
-    assert content_hash(changed) != content_hash(post)
+    return changed
+
+
+@pytest.mark.parametrize("field", [f for f in CONTENT_FIELDS if f not in {"url"}])
+def test_content_hash_changes_with_every_content_field(field: str) -> None:
+    post = make_post()
+    assert content_hash(_changed(post, field)) != content_hash(post)
+    assert navigation_hash(_changed(post, field)) == navigation_hash(post)
+
+
+@pytest.mark.parametrize("field", NAVIGATION_FIELDS)
+def test_navigation_changes_the_navigation_hash_not_the_content_hash(field: str) -> None:
+    post = make_post()
+    assert content_hash(_changed(post, field)) == content_hash(post)
+    assert navigation_hash(_changed(post, field)) != navigation_hash(post)
 
 
 def test_hash_is_the_same_for_the_same_instant_in_another_zone() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.replica import expected_non_posts, expected_posts
-from tests.support.crawl import read_posts, run_crawl
+from tests.support.crawl import SCRAPY, read_posts, run_crawl
 from tests.support.truth import mismatches
 
 SOURCES = ("wp-sitemap", "yoast-sitemap", "robots-sitemaps", "feed", "rest", "archives")
@@ -207,4 +208,16 @@ def test_a_site_that_is_no_blog_fails_and_leaves_the_archive_alone(
 def test_an_unknown_spider_is_one_line(tmp_path: Path) -> None:
     result = run_crawl(tmp_path, spider="nosuch")
     assert result.returncode == 2
-    assert result.stderr.strip() == "error: Spider not found: nosuch"
+    assert result.stderr.strip() == "error: Spider not found: nosuch (spiders: materna, wordpress)"
+
+
+def test_crawl_outside_the_repository_says_where_to_run_it(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [SCRAPY, "crawl", "materna"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        f"error: no scrapy.cfg in {tmp_path} or above: run `scrapy crawl` from the"
+        " blog-archiver directory, the one with scrapy.cfg"
+    )

@@ -112,5 +112,7 @@ def test_killed_crawls_lose_nothing_and_the_next_run_completes(replica, tmp_path
     truth = {r["url"] for r in expected_posts(server.base_url, server.config)}
     table = pq.read_table(site / "posts.parquet", columns=["url", "gone_at"]).to_pylist()
     assert {r["url"] for r in table if r["gone_at"] is None} == truth
-    history = pq.read_table(versions, columns=["url", "content_hash"]).to_pylist()
-    assert len(history) == len({(r["url"], r["content_hash"]) for r in history})
+    # a version is new content or new navigation (schema 2): never the same page twice
+    page = ["url", "content_hash", "navigation_hash"]
+    history = pq.read_table(versions, columns=page).to_pylist()
+    assert len(history) == len({tuple(r[c] for c in page) for r in history})

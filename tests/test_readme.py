@@ -50,6 +50,25 @@ def test_every_python_example_runs_as_printed(replica_archive: Path) -> None:
     assert "warc" not in printed.lower() or "http" in printed
 
 
+def test_nested_columns_have_an_example_in_each_library() -> None:
+    nested = [b for b in _blocks("python") if "related_links" in b]
+    libraries = {lib for b in nested for lib in ("pd.", "duckdb.", "pl.") if lib in b}
+    assert libraries == {"pd.", "duckdb.", "pl."}
+    assert any('.unnest("related_links")' in b for b in nested)
+    assert any("authors" in b for b in nested)
+
+
+def test_the_replica_command_the_readme_names_takes_its_options() -> None:
+    from tests.replica.__main__ import parse_args
+
+    (block,) = [b for b in _blocks("sh") if "-m tests.replica" in b]
+    serve = block.splitlines()[0].split("-m tests.replica", 1)[1].split()
+    assert parse_args(serve).port == 8000
+    for option in ("--theme classic", "--posts 3", "--edition 2", "--off feed,rest", "--port 0"):
+        assert option.split()[0] in README
+        parse_args(option.split())
+
+
 def test_the_schema_table_is_the_schema() -> None:
     rows = re.findall(r"^\| `(\w+)` \| `([^`]+)` \| (yes|no) \|", README, flags=re.MULTILINE)
     assert rows == [(c.name, str(c.type), "yes" if c.nullable else "no") for c in COLUMNS]

@@ -40,6 +40,33 @@ def test_an_unchanged_blog_costs_a_handful_of_requests_and_adds_nothing(
     canaries = {path for _, path, _ in server.requests} & _post_paths(server)
     assert len(canaries) == 3
     assert "45 unchanged" in result.stdout
+    for line, row in zip(_summaries(result.stdout), _crawl_rows(tmp_path)[-1:], strict=True):
+        assert _row_as_summary(row) == line
+
+
+def _crawl_rows(archive: Path) -> list[dict]:
+    return pq.read_table(archive / "materna" / "crawls.parquet").to_pylist()
+
+
+def _summaries(stdout: str) -> list[str]:
+    """The numbers of the summary line: counts, requests, errors and coverage."""
+    line = next(x for x in stdout.splitlines() if " posts fetched; " in x)
+    return [line.split(": ", 1)[1]]
+
+
+def _row_as_summary(row: dict) -> str:
+    """A crawl-log row written out the way the summary line says the same numbers."""
+    counts = ", ".join(
+        f"{row[f'posts_{kind}']} {kind}"
+        for kind in ("new", "changed", "relinked", "unchanged", "gone")
+    )
+    words = {"body_text": "body", "published_at": "published date"}
+    cover = ", ".join(f"{words.get(k, k)} {v:.0%}" for k, v in row["coverage"]) or "n/a"
+    errors = sum(v for _k, v in row["errors"])
+    return (
+        f"{row['posts_fetched']} posts fetched; {counts}; {row['requests']} requests,"
+        f" {errors} errors; coverage: {cover}."
+    )
 
 
 def test_edition_two_adds_exactly_the_new_and_edited_posts_and_marks_the_removed_one(
@@ -74,6 +101,12 @@ def test_edition_two_adds_exactly_the_new_and_edited_posts_and_marks_the_removed
     first_crawl = next(iter(first.values()))["crawl_id"]
     new_rows = [r for r in _versions(tmp_path) if r["crawl_id"] != first_crawl]
     assert sorted(r["url"] for r in new_rows) == sorted(added | edited | moved)
+    # a canary whose neighbours moved is a new version, but not an edit of its content
+    changed = {r["url"]: set(r["changed_fields"]) for r in new_rows}
+    assert all(changed[u] <= {"related_links", "comment_count"} for u in moved - edited)
+    assert all(changed[u] - {"related_links", "comment_count"} for u in edited)
+    row = _crawl_rows(tmp_path)[-1]
+    assert (row["posts_changed"], row["posts_relinked"]) == (len(edited), len(moved - edited))
 
     posts = {r["url"]: r for r in read_posts(tmp_path)}
     fetched = added | edited | canaries
@@ -106,6 +139,32 @@ def test_full_recrawl_fetches_every_post_again_and_adds_nothing(replica, tmp_pat
     assert _post_paths(server) <= {path for _, path, _ in server.requests}
 
 
+def test_weekly_full_crawl_after_edition_two_tells_edits_from_moved_navigation(
+    replica, tmp_path: Path
+) -> None:
+    server = replica("classic")
+    assert run_crawl(tmp_path, base_url=server.base_url).returncode == 0
+    old_truth = {r["url"]: r for r in expected_posts(server.base_url, server.config)}
+    server.config.edition = 2
+    new_truth = {r["url"]: r for r in expected_posts(server.base_url, server.config)}
+    result = run_crawl(tmp_path, "-a", "full=true", base_url=server.base_url)
+    assert result.returncode == 0, result.stderr
+
+    kept = new_truth.keys() & old_truth.keys()
+    navigation = ("related_links", "comment_count")
+    content = [f for f in new_truth[next(iter(kept))] if f not in navigation]
+    edited = {u for u in kept if any(new_truth[u][f] != old_truth[u][f] for f in content)}
+    relinked = {u for u in kept - edited if new_truth[u] != old_truth[u]}
+    assert len(edited) == 2
+    assert len(relinked) > 0
+    row = _crawl_rows(tmp_path)[-1]
+    assert (row["posts_changed"], row["posts_relinked"]) == (len(edited), len(relinked))
+    second = [r for r in _versions(tmp_path) if r["crawl_id"] == row["crawl_id"]]
+    by_url = {r["url"]: r for r in second}
+    assert {u for u in by_url if by_url[u]["changed_fields"]} == edited | relinked
+    assert all(set(by_url[u]["changed_fields"]) <= set(navigation) for u in relinked)
+
+
 def test_rebuild_and_reextract_reproduce_the_live_crawl(replica, tmp_path: Path) -> None:
     server = replica("classic")
     assert run_crawl(tmp_path, base_url=server.base_url).returncode == 0
@@ -118,7 +177,7 @@ def test_rebuild_and_reextract_reproduce_the_live_crawl(replica, tmp_path: Path)
 
     reextract = _scrapy("reextract", "materna", tmp_path)
     assert reextract.returncode == 0, reextract.stderr
-    assert " 0 new, 0 changed, 45 unchanged" in reextract.stdout
+    assert " 0 new, 0 changed, 0 relinked, 45 unchanged" in reextract.stdout
     assert pq.read_table(posts).equals(live)
 
 

@@ -24,11 +24,16 @@ SECTIONS = (
     "top-categories",
     "categories-by-year",
     "top-authors",
+    "author-activity",
+    "weekdays",
+    "gaps",
     "most-linked",
+    "link-graph",
     "edits",
     "most-edited",
     "crawl-health",
     "latest",
+    "removed",
 )
 
 
@@ -127,15 +132,18 @@ def test_words_per_year_match_archive(archive: SyntheticArchive, page: Selector)
 
 def test_edits_match_history(archive: SyntheticArchive, page: Selector) -> None:
     assert archive.versions is not None
-    versions = archive.versions.select(["url", "fetched_at"]).to_pandas()
+    versions = archive.versions.select(["url", "fetched_at", "changed_fields"]).to_pandas()
     versions["month"] = local_month(versions["fetched_at"])
-    versions["edit"] = versions.groupby("url")["fetched_at"].rank(method="first") > 1
+    later = versions.groupby("url")["fetched_at"].rank(method="first") > 1
+    navigation = versions["changed_fields"].map(lambda f: list(f) == ["related_links"])
+    assert navigation.any()
+    versions["edit"] = later & ~navigation  # a moved related-posts box is not an edit
     expected = versions.groupby("month")["edit"].agg(["size", "sum"])
     shown = {m: (int(v), int(e)) for m, v, e in table(page, "edits")}
     assert {m: ve for m, ve in shown.items() if ve[0]} == {
         m: (int(r["size"]), int(r["sum"])) for m, r in expected.iterrows()
     }
-    edits = versions.groupby("url").size() - 1
+    edits = versions.groupby("url")["edit"].sum()
     assert all(edits[url] == int(n) for _t, url, n in table(page, "most-edited"))
 
 
@@ -152,8 +160,8 @@ def test_crawl_health_matches_log(archive: SyntheticArchive, page: Selector) -> 
     shown = table(page, "crawl-health")
     assert [row[0] for row in shown] == [c["crawl_id"] for c in crawls]
     assert [int(row[3]) for row in shown] == [c["posts_new"] for c in crawls]
-    assert [int(row[6]) for row in shown] == [sum(v for _k, v in c["errors"]) for c in crawls]
-    assert [float(row[8]) for row in shown] == [
+    assert [int(row[7]) for row in shown] == [sum(v for _k, v in c["errors"]) for c in crawls]
+    assert [float(row[9]) for row in shown] == [
         round(min(v for _k, v in c["coverage"]), 3) for c in crawls
     ]
 

@@ -101,8 +101,25 @@ def test_charts_are_laid_out(opened: dict[str, Any]) -> None:
     widths = opened["page"].eval_on_selector_all(
         "figure svg", "svgs => svgs.map(s => s.getBoundingClientRect().width)"
     )
-    assert len(widths) == 11
+    assert len(widths) == 15
     assert min(widths) > 600
+
+
+LINES_JS = """name => [...document.querySelectorAll(`table[data-table="${name}"] td.date`)]
+  .map(td => { const r = document.createRange(); r.selectNodeContents(td);
+               return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })"""
+
+
+def test_dates_never_wrap_even_on_a_narrow_screen(opened: dict[str, Any]) -> None:
+    page = opened["page"]
+    page.set_viewport_size({"width": 420, "height": 900})
+    try:
+        for name in ("latest", "removed"):
+            lines = page.evaluate(LINES_JS, name)
+            assert lines, name
+            assert set(lines) == {1}, name
+    finally:
+        page.set_viewport_size({"width": 1200, "height": 900})
 
 
 def test_posts_per_month_shown_match_archive(

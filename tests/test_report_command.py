@@ -55,7 +55,7 @@ def test_default_output_is_report_html(project: Path) -> None:
     result = scrapy(project, "materna")
     assert result.returncode == 0, result.stderr
     assert (project / "report.html").is_file()
-    assert result.stdout.count("Not shown: ") == 12
+    assert result.stdout.count("Not shown: ") == 17
 
 
 def test_missing_site_is_one_line_on_stderr_and_fails(project: Path) -> None:

@@ -10,6 +10,8 @@ crawl's health verdict decides the exit status.
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,17 +25,27 @@ from scrapy.exceptions import (
     ResponseDataLossError,
     UsageError,
 )
+from scrapy.utils.ossignal import install_shutdown_handlers
+from scrapy.utils.project import inside_project
 
 from crawler.errors import UserFacingError
+from crawler.shutdown import Interrupts
 from pipelines.archive import ArchiveLocked, SiteLayout
+from pipelines.archive.layout import ArchiveUnusable, check_writable
 from pipelines.archive.lock import SiteLock
 
 if TYPE_CHECKING:
     import argparse
 
+    from scrapy import Spider
     from scrapy.crawler import Crawler
 
 EXIT_BAD_INPUT = 2
+QUOTES = "'\""  # KeyError's message comes quoted
+NOT_IN_PROJECT = (
+    "no scrapy.cfg in {cwd} or above: run `scrapy crawl` from the blog-archiver directory,"
+    " the one with scrapy.cfg"
+)
 #: Failures whose message is the whole story: printed as one line, no traceback.
 EXPECTED_ERRORS: tuple[type[BaseException], ...] = (UserFacingError, ArchiveLocked)
 #: Where Scrapy and asyncio log the failures above with a traceback.
@@ -56,41 +68,88 @@ NETWORK_ERRORS: tuple[type[BaseException], ...] = (
 
 
 class Command(ScrapyCrawlCommand):
+    # the project's level, also where there is no project (Scrapy's default is DEBUG),
+    # so that run from the wrong directory the command prints its one line only;
+    # a plain class attribute, as Scrapy declares it
+    default_settings = {**ScrapyCrawlCommand.default_settings, "LOG_LEVEL": "WARNING"}  # noqa: RUF012
+
     def short_desc(self) -> str:
         return "Crawl a blog into its archive; exit non-zero with one line when the crawl fails"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if not inside_project():
+            self._fail(NOT_IN_PROJECT.format(cwd=Path.cwd()), EXIT_BAD_INPUT)
+            return
+        if self.settings is not None and self.settings.get("COMMANDS_MODULE") != __package__:
+            # another Scrapy project in the same environment reached us through the
+            # entry point: its crawl is Scrapy's own
+            super().run(args, opts)
+            return
         if len(args) != 1:
             raise UsageError("give exactly one spider, e.g. `scrapy crawl materna`")
+        spidercls = self._checked_spider(args[0], opts.spargs)
+        if spidercls is not None and self._archive_ready(spidercls, opts.spargs):
+            self._crawl(spidercls, opts.spargs)
+
+    def _checked_spider(self, name: str, spargs: dict[str, Any]) -> type[Spider] | None:
+        """The spider class, its options checked; None (after one line) when not."""
         assert self.crawler_process is not None
+        loader = self.crawler_process.spider_loader
         try:
-            spidercls = self.crawler_process.spider_loader.load(args[0])
+            spidercls = loader.load(name)
             check = getattr(spidercls, "check_arguments", None)
             if check is not None:
-                check(opts.spargs)
-        except (KeyError, UserFacingError, ValueError) as error:
-            self._fail(str(error).strip("'\""), EXIT_BAD_INPUT)
-            return
+                check(spargs)
+        except KeyError as error:
+            spiders = ", ".join(sorted(loader.list())) or "none"
+            self._fail(f"{str(error).strip(QUOTES)} (spiders: {spiders})", EXIT_BAD_INPUT)
+            return None
+        except (UserFacingError, ValueError) as error:
+            self._fail(str(error).strip(QUOTES), EXIT_BAD_INPUT)
+            return None
+        return spidercls
+
+    def _archive_ready(self, spidercls: type[Spider], spargs: dict[str, Any]) -> bool:
+        site = spargs.get("site") or getattr(spidercls, "default_site", None)
         try:
-            self._check_not_locked(
-                opts.spargs.get("site") or getattr(spidercls, "default_site", None)
-            )
+            self._check_archive(site)
+        except ArchiveUnusable as error:
+            self._fail(str(error), EXIT_BAD_INPUT)
+            return False
         except ArchiveLocked as error:
             self._fail(str(error), 1)
-            return
+            return False
+        return True
+
+    def _crawl(self, spidercls: type[Spider], spargs: dict[str, Any]) -> None:
+        assert self.crawler_process is not None
         crawler = self._create_crawler(spidercls)
         handler = _OneLineErrors()
         for name in NOISY_LOGGERS:
             logging.getLogger(name).addFilter(handler)
-        self.crawler_process.crawl(crawler, **opts.spargs)
-        self.crawler_process.start()
+        self.crawler_process.crawl(crawler, **spargs)
+        process: Any = self.crawler_process  # CrawlerProcessBase's stub lacks stop()
+        Interrupts(process, crawler, lambda: self._abort(crawler, handler)).install()
+        self.crawler_process.start(install_signal_handlers=False)
+        # the crawl has ended and saved everything: a late signal must not cut the report
+        install_shutdown_handlers(signal.SIG_IGN)
         self._finish(crawler, handler)
 
-    def _check_not_locked(self, site: str | None) -> None:
-        """Fail before any request when another crawl holds the site's archive."""
+    def _abort(self, crawler: Crawler, handler: _OneLineErrors) -> None:
+        """The second signal: report as usual and end now, without waiting for the
+        requests on the wire (the archive and the crawl log have saved what they hold)."""
+        self._finish(crawler, handler)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(self.exitcode or 1)
+
+    def _check_archive(self, site: str | None) -> None:
+        """Fail before any request when the site's archive cannot be written
+        (ArchiveUnusable) or another crawl holds it (ArchiveLocked)."""
         if not site or self.settings is None:
             return
         layout = SiteLayout.of(Path(self.settings.get("ARCHIVE_DIR", "data")) / site)
+        check_writable(layout.site_dir)
         if layout.lock_path.exists():
             probe = SiteLock(layout.lock_path, site)
             probe.acquire()
@@ -102,8 +161,8 @@ class Command(ScrapyCrawlCommand):
             return
         verdict = getattr(crawler, "health_verdict", None)
         if verdict is None:
-            if self.crawler_process is not None and self.crawler_process.bootstrap_failed:
-                self._fail("the crawl could not start (see the log above)", 1)
+            # no crawl-log verdict: the crawl never ran to its end; never exit 0 then
+            self._fail("the crawl could not start or stopped before its end (see the log)", 1)
             return
         print(verdict.summary, file=sys.stdout if verdict.healthy else sys.stderr)
         if not verdict.healthy:

@@ -52,7 +52,8 @@ class Command(ScrapyCommand):
             return
         print(
             f"reextract {site}: {counts['pages']} pages, {counts['new']} new,"
-            f" {counts['changed']} changed, {counts['unchanged']} unchanged,"
+            f" {counts['changed']} changed, {counts['relinked']} relinked,"
+            f" {counts['unchanged']} unchanged,"
             f" {counts['stale']} stale, {counts['not_post']} not posts,"
             f" {counts['invalid']} invalid"
         )

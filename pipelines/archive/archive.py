@@ -18,23 +18,25 @@ from typing import Any
 import pyarrow as pa
 
 from crawler.items import FetchedPage
-from pipelines.archive.content import content_hash
+from pipelines.archive.content import canonical, content_hash, legacy_hash, navigation_hash
 from pipelines.archive.events import ALIAS, BACK, EVENT_SCHEMA, GONE, Event
 from pipelines.archive.index import PostState, load_states
 from pipelines.archive.layout import SiteLayout, remove_temp_files
 from pipelines.archive.lock import SiteLock
-from pipelines.archive.parts import PartWriter
+from pipelines.archive.parts import PartWriter, read_versions
 from pipelines.archive.posts import rebuild_posts
 from pipelines.archive.warc import WarcFile, finalise_open_warcs
-from pipelines.schema import PAGE_FIELDS, POST_SCHEMA
+from pipelines.schema import NAVIGATION_FIELDS, PAGE_FIELDS, POST_SCHEMA
 
 logger = logging.getLogger(__name__)
 _ROW_TYPE = pa.struct(list(POST_SCHEMA))
+_CHANGED_INDEX = POST_SCHEMA.get_field_index("changed_fields")
 
 
 class Outcome(StrEnum):
     NEW = "new"
-    CHANGED = "changed"
+    CHANGED = "changed"  # the content changed: an edit
+    RELINKED = "relinked"  # only the navigation changed (NAVIGATION_FIELDS)
     UNCHANGED = "unchanged"
 
 
@@ -60,6 +62,9 @@ class SiteArchive:
         self.states: dict[str, PostState] = {}
         self.warc = WarcFile(self.layout.warc_dir, crawl_id) if warc else None
         self._rows: list[pa.StructArray] = []  # one validated row each
+        self._row_urls: list[str] = []  # the URL of each of _rows
+        self._buffered: dict[str, dict[str, Any]] = {}  # URL -> page fields of its buffered row
+        self._last_part: tuple[Path, pa.Table] | None = None  # the part last read for a diff
         self._events: list[Event] = []
         self._versions = PartWriter(self.layout.versions_dir, crawl_id, POST_SCHEMA)
         self._event_parts = PartWriter(self.layout.events_dir, crawl_id, EVENT_SCHEMA)
@@ -83,19 +88,70 @@ class SiteArchive:
     def add_post(
         self, post: dict[str, Any], fetched_at: datetime, requested_url: str | None = None
     ) -> Added:
-        """Archive ``post`` (PAGE_FIELDS + ``field_sources``) fetched at ``fetched_at``."""
-        url, digest = post["url"], content_hash(post)
+        """Archive ``post`` (PAGE_FIELDS + ``field_sources``) fetched at ``fetched_at``.
+
+        A version is added when the content or the navigation differs from the
+        newest archived version, with ``changed_fields`` saying which fields."""
+        url, hashes = post["url"], (content_hash(post), navigation_hash(post))
         state = self.states.get(url)
-        changed = state is None or state.content_hash != digest
-        row = self._version_row(post, digest, state, fetched_at, requested_url) if changed else None
-        checked = _check_row(row) if row is not None else None
+        same = state is not None and _same_page(state, post, hashes)
+        checked = (
+            None if same else self._checked_row(post, hashes, state, fetched_at, requested_url)
+        )
         back = self._note_back(state, fetched_at)
         self._note_alias(url, state, requested_url, fetched_at)
-        if row is None or checked is None:
+        if checked is None:
             return Added(Outcome.UNCHANGED, back)
+        changed = checked.field(_CHANGED_INDEX)[0].as_py()
+        self._buffer(url, checked)
+        if state is None:
+            return Added(Outcome.NEW, back)
+        edited = set(changed) - set(NAVIGATION_FIELDS)
+        return Added(Outcome.CHANGED if edited else Outcome.RELINKED, back)
+
+    def _checked_row(
+        self,
+        post: dict[str, Any],
+        hashes: tuple[str, str],
+        state: PostState | None,
+        fetched_at: datetime,
+        requested_url: str | None,
+    ) -> pa.StructArray | None:
+        """The new version as a checked Arrow row with its ``changed_fields``, or
+        None when it differs from the newest version in no field at all (a
+        version archived before schema 2, whose hash covered other fields)."""
+        row = self._version_row(post, hashes, state, fetched_at, requested_url)
+        if state is None:
+            return _check_row(row)
+        row["changed_fields"] = self._changed_fields(state, _check_row(row).to_pylist()[0])
+        if not row["changed_fields"]:
+            state.content_hash, state.navigation_hash = hashes
+            return None
+        return _check_row(row)
+
+    def _changed_fields(self, state: PostState, new: dict[str, Any]) -> list[str]:
+        previous = self._previous_row(state)
+        if previous is None:
+            return list(PAGE_FIELDS)
+        return [f for f in PAGE_FIELDS if canonical(previous.get(f)) != canonical(new.get(f))]
+
+    def _previous_row(self, state: PostState) -> dict[str, Any] | None:
+        """The page fields of the newest version of ``state`` (buffered or on disk)."""
+        if state.url in self._buffered:
+            return self._buffered[state.url]
+        if state.part is None:
+            return None
+        if self._last_part is None or self._last_part[0] != state.part:
+            self._last_part = (state.part, read_versions(state.part, PAGE_FIELDS))
+        row: dict[str, Any] = self._last_part[1].slice(state.row, 1).to_pylist()[0]
+        return row
+
+    def _buffer(self, url: str, checked: pa.StructArray) -> None:
+        row = checked.to_pylist()[0]
         self._rows.append(checked)
+        self._row_urls.append(url)
+        self._buffered[url] = {name: row[name] for name in PAGE_FIELDS}
         self.states[url] = _state_of(row)
-        return Added(Outcome.NEW if state is None else Outcome.CHANGED, back)
 
     def mark_gone(self, url: str, at: datetime) -> bool:
         """Record that the site no longer serves ``url``; False if unknown or already gone."""
@@ -114,14 +170,23 @@ class SiteArchive:
         """Write buffered versions and events as new parts; return (rows, parts) written."""
         rows, parts = len(self._rows), 0
         if self._rows:
-            self._versions.write_table(_table_of(self._rows))
-            self._rows, parts = [], parts + 1
+            path = self._versions.write_table(_table_of(self._rows))
+            self._locate(path)
+            self._rows, self._row_urls, self._buffered = [], [], {}
+            parts += 1
         if self._events:
             self._event_parts.write([event.row() for event in self._events])
             self._events, parts = [], parts + 1
         if self.warc is not None:
             self.warc.flush()
         return rows, parts
+
+    def _locate(self, part: Path) -> None:
+        """Point the states of the rows just written at their place in ``part``."""
+        for index, url in enumerate(self._row_urls):
+            state = self.states.get(url)
+            if state is not None:
+                state.part, state.row = part, index
 
     def close_files(self) -> tuple[int, int]:
         """Flush and finalise the WARC; the lock stays held."""
@@ -144,6 +209,17 @@ class SiteArchive:
         finally:
             self.lock.release()
 
+    def abandon(self) -> None:
+        """After a failed write (a full disk): drop what is buffered, remove the
+        temp files, unlock.  Every file already in place stays as it was; the WARC
+        being written keeps its ``.open`` name and the next crawl finalises it."""
+        self._rows, self._row_urls, self._buffered, self._events = [], [], {}, []
+        if self.warc is not None:
+            self.warc.abandon()
+        remove_temp_files(self.layout)
+        if self.lock.held:
+            self.lock.release()
+
     def _note_back(self, state: PostState | None, at: datetime) -> bool:
         if state is None or not state.gone:
             return False
@@ -163,7 +239,7 @@ class SiteArchive:
     def _version_row(
         self,
         post: dict[str, Any],
-        digest: str,
+        hashes: tuple[str, str],
         state: PostState | None,
         fetched_at: datetime,
         requested_url: str | None,
@@ -173,7 +249,9 @@ class SiteArchive:
         if requested_url and requested_url != post["url"] and requested_url not in aliases:
             aliases.append(requested_url)
         row |= {
-            "content_hash": digest,
+            "content_hash": hashes[0],
+            "navigation_hash": hashes[1],
+            "changed_fields": [],
             "first_seen_at": state.first_seen_at if state is not None else fetched_at,
             "fetched_at": fetched_at,
             "crawl_id": self.crawl_id,
@@ -182,6 +260,13 @@ class SiteArchive:
             "aliases": aliases,
         }
         return row
+
+
+def _same_page(state: PostState, post: dict[str, Any], hashes: tuple[str, str]) -> bool:
+    """Whether ``post`` is the newest archived version of its URL, by the hashes."""
+    if state.navigation_hash is None:  # archived before schema 2
+        return state.content_hash == legacy_hash(post)
+    return (state.content_hash, state.navigation_hash) == hashes
 
 
 def _check_row(row: dict[str, Any]) -> pa.StructArray:
@@ -210,6 +295,7 @@ def _state_of(row: dict[str, Any]) -> PostState:
         modified_at=row["modified_at"],
         fetched_at=row["fetched_at"],
         content_hash=row["content_hash"],
+        navigation_hash=row["navigation_hash"],
         first_seen_at=row["first_seen_at"],
         aliases=list(row["aliases"]),
     )

@@ -22,6 +22,7 @@ STATE_COLUMNS = (
     "modified_at",
     "fetched_at",
     "content_hash",
+    "navigation_hash",
     "first_seen_at",
     "aliases",
 )
@@ -42,6 +43,7 @@ class PostState:
     fetched_at: datetime
     content_hash: str
     first_seen_at: datetime
+    navigation_hash: str | None = None  # None: the version predates schema 2
     part: Path | None = None
     row: int = -1
     aliases: list[str] = field(default_factory=list)
@@ -83,6 +85,7 @@ def _add_version(states: dict[str, PostState], row: dict[str, Any], part: Path, 
     if row["fetched_at"] >= old.fetched_at:
         old.post_id, old.modified_at = row["post_id"], row["modified_at"]
         old.fetched_at, old.content_hash = row["fetched_at"], row["content_hash"]
+        old.navigation_hash = row["navigation_hash"]
         old.part, old.row = part, index
 
 

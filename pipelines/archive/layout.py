@@ -24,9 +24,22 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from crawler.errors import UserFacingError
+
 logger = logging.getLogger(__name__)
 
 TEMP_SUFFIX = ".tmp"
+
+
+class ArchiveUnusable(UserFacingError):
+    """The archive's folder cannot be created or written (permissions, a plain file
+    in the way, a full or read-only disk); the message names the path and the reason."""
+
+    @classmethod
+    def of(cls, path: Path, error: OSError) -> ArchiveUnusable:
+        return cls(f"cannot write the archive at {path}: {error.strerror or error}")
+
+
 COMPRESSION = "zstd"
 
 
@@ -69,6 +82,18 @@ class SiteLayout:
     def make_dirs(self) -> None:
         for path in (self.versions_dir, self.events_dir, self.warc_dir):
             path.mkdir(parents=True, exist_ok=True)
+
+
+def check_writable(site_dir: Path) -> None:
+    """Create ``site_dir`` and write and remove a probe file in it, or raise
+    ArchiveUnusable: a crawl must not fetch a single page it could not keep."""
+    probe = temp_path(site_dir / f"probe-{os.getpid()}")
+    try:
+        site_dir.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"probe")
+        probe.unlink()
+    except OSError as error:
+        raise ArchiveUnusable.of(site_dir, error) from error
 
 
 def temp_path(path: Path) -> Path:

@@ -1,7 +1,8 @@
 """The Scrapy item pipeline that archives fetched posts (see :mod:`pipelines.archive`).
 
 Settings: ``ARCHIVE_DIR`` (default ``"data"``), ``ARCHIVE_FLUSH_EVERY`` (rows per
-part, default 20), ``ARCHIVE_WARC_ENABLED`` (default True).  The spider must have
+part, default 20), ``ARCHIVE_FLUSH_SECONDS`` (also flush what is buffered this
+often, default 5; 0: by count only), ``ARCHIVE_WARC_ENABLED`` (default True).  The spider must have
 ``site`` and ``crawl_id`` string attributes.
 
 Scrapy calls ``close_spider`` before the close reason is known, so the pipeline
@@ -19,15 +20,20 @@ import pyarrow as pa
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.items import GONE_STATUSES, FetchedPage
+from crawler.shutdown import crawl_aborted
 from pipelines.archive.archive import InvalidPost, Outcome, SiteArchive
+from pipelines.archive.layout import ArchiveUnusable
 
 logger = logging.getLogger(__name__)
 
 _OUTCOME_STATS = {
     Outcome.NEW: "archive/posts_new",
     Outcome.CHANGED: "archive/posts_changed",
+    Outcome.RELINKED: "archive/posts_relinked",
     Outcome.UNCHANGED: "archive/posts_unchanged",
 }
 
@@ -35,12 +41,21 @@ _OUTCOME_STATS = {
 class ArchivePipeline:
     """Adds changed posts as versions, gone posts as events, every post page to WARC."""
 
-    def __init__(self, crawler: Crawler, root: str, flush_every: int, warc: bool) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        root: str,
+        flush_every: int,
+        warc: bool,
+        flush_seconds: float = 0.0,
+    ) -> None:
         self.crawler = crawler
         self.root = root
         self.flush_every = max(1, flush_every)
+        self.flush_seconds = flush_seconds
         self.warc = warc
         self.archive: SiteArchive | None = None
+        self._timer: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -50,8 +65,10 @@ class ArchivePipeline:
             root=settings.get("ARCHIVE_DIR", "data"),
             flush_every=settings.getint("ARCHIVE_FLUSH_EVERY", 20),
             warc=settings.getbool("ARCHIVE_WARC_ENABLED", True),
+            flush_seconds=settings.getfloat("ARCHIVE_FLUSH_SECONDS", 5.0),
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.crawl_aborted, signal=crawl_aborted)
         return pipeline
 
     def open_spider(self) -> None:
@@ -63,6 +80,19 @@ class ArchivePipeline:
         archive = SiteArchive(self.root, spider.site, spider.crawl_id, warc=self.warc)
         archive.open()
         self.archive = archive
+        if self.flush_seconds > 0:
+            # a polite crawl fetches a post every second or two: by count alone a
+            # kill -9 would lose minutes of work, by time it loses seconds
+            self._timer = create_looping_call(self._flush_pending)
+            self._timer.start(self.flush_seconds, now=False)
+
+    def _flush_pending(self) -> None:
+        if self.archive is None or not self.archive.pending:
+            return
+        try:
+            self._flush()
+        except OSError as error:
+            self._stop_writing(error)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage) or self.archive is None:
@@ -70,6 +100,9 @@ class ArchivePipeline:
         started = time.perf_counter()
         try:
             return self._process(item)
+        except OSError as error:  # a full or failing disk: stop, keep what is archived
+            self._stop_writing(error)
+            return item
         finally:
             self._inc("archive/seconds", time.perf_counter() - started)
 
@@ -84,8 +117,14 @@ class ArchivePipeline:
         return item
 
     def close_spider(self) -> None:
+        if self._timer is not None and self._timer.running:
+            self._timer.stop()
         if self.archive is not None:
             self._count_written(*self.archive.close_files())
+
+    def crawl_aborted(self, reason: str) -> None:
+        """The second Ctrl-C: write what is buffered and unlock, as an unfinished crawl."""
+        self.spider_closed(reason)
 
     def spider_closed(self, reason: str) -> None:
         if self.archive is None:
@@ -98,6 +137,18 @@ class ArchivePipeline:
         if not complete:
             logger.info("crawl ended %r: posts.parquet left as it was", reason)
         archive.finish(complete=complete)
+
+    def _stop_writing(self, error: OSError) -> None:
+        """Leave the archive as the last successful write left it and end the crawl;
+        the crawl log's verdict carries the one line (``archive/write_error``)."""
+        assert self.archive is not None
+        assert self.crawler.stats is not None
+        archive, self.archive = self.archive, None
+        message = str(ArchiveUnusable.of(archive.layout.site_dir, error))
+        self.crawler.stats.set_value("archive/write_error", message)
+        archive.abandon()
+        if self.crawler.engine is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_failed"))
 
     def _archive_post(self, item: FetchedPage) -> None:
         assert self.archive is not None

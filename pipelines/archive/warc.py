@@ -8,6 +8,7 @@ torn last one is cut off.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -109,6 +110,13 @@ class WarcFile:
         if self._out is not None:
             self._out.flush()
             os.fsync(self._out.fileno())
+
+    def abandon(self) -> None:
+        """Close the file without flushing what a full disk refused."""
+        if self._out is not None:
+            with contextlib.suppress(OSError):
+                self._out.close()
+        self._out, self._writer = None, None
 
     def close(self) -> None:
         """Flush, close and rename the file to its final name."""

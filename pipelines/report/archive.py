@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from pipelines.schema import CRAWL_SCHEMA, POST_SCHEMA
+from pipelines.schema import CRAWL_SCHEMA, NAVIGATION_FIELDS, POST_SCHEMA
 
 POST_COLUMNS = (
     "url",
@@ -35,7 +35,7 @@ POST_COLUMNS = (
     "aliases",
     "fetched_at",
 )
-VERSION_COLUMNS = ("url", "fetched_at")
+VERSION_COLUMNS = ("url", "fetched_at", "changed_fields")
 
 
 @dataclass(frozen=True)
@@ -53,14 +53,23 @@ class Post:
     aliases: tuple[str, ...]
     gone: bool
     fetched: datetime | None
+    gone_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class Version:
-    """One stored version of a post: its URL and when it was fetched."""
+    """One stored version of a post: its URL, when it was fetched, and the fields that
+    differ from the previous version (empty for a first version, and for versions
+    archived before schema 2, which did not record them)."""
 
     url: str
     fetched: datetime
+    changed_fields: tuple[str, ...] = ()
+
+    @property
+    def navigation_only(self) -> bool:
+        """Only previous/next, related posts or the comment count moved: not an edit."""
+        return bool(self.changed_fields) and set(self.changed_fields) <= set(NAVIGATION_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,7 @@ def _post(row: dict[str, Any], tz: ZoneInfo) -> Post:
         aliases=tuple(row["aliases"] or []),
         gone=row["gone_at"] is not None,
         fetched=_local(row["fetched_at"], tz),
+        gone_at=_local(row["gone_at"], tz),
     )
 
 
@@ -129,7 +139,11 @@ def _read_versions(path: Path, tz: ZoneInfo) -> tuple[Version, ...] | None:
     # default ignore_prefixes skip writers' temp files (`_…`, `.…`).
     dataset = ds.dataset(path, schema=POST_SCHEMA, format="parquet", ignore_prefixes=[".", "_"])
     rows = dataset.to_table(columns=list(VERSION_COLUMNS)).to_pylist()
-    return tuple(Version(r["url"], r["fetched_at"].astimezone(tz)) for r in rows if r["fetched_at"])
+    return tuple(
+        Version(r["url"], r["fetched_at"].astimezone(tz), tuple(r["changed_fields"] or ()))
+        for r in rows
+        if r["fetched_at"]
+    )
 
 
 def _read_crawls(path: Path, tz: ZoneInfo) -> tuple[dict[str, Any], ...] | None:

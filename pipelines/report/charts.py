@@ -122,21 +122,93 @@ def heatmap(
     name: str,
     title: str,
     labels: Sequence[str],
-    years: Sequence[int],
+    columns: Sequence[int | str],
     matrix: Sequence[Sequence[int]],
+    *,
+    xlabel: str = "Year",
 ) -> str:
-    """Rows = terms, columns = years, colour = posts; cells annotated when it stays legible."""
+    """Rows = terms, columns = years (or quarters), colour = posts; cells annotated
+    when it stays legible; the colour bar counts whole posts."""
     with figure(0.9 + 0.26 * len(labels)) as (fig, (ax,)):
         image = ax.imshow(matrix, aspect="auto", cmap="Blues", interpolation="nearest")
         ax.set_yticks(range(len(labels)), [short(label) for label in labels])
-        every = max(1, len(years) // 16)
-        ax.set_xticks(range(0, len(years), every), [str(y) for y in years[::every]])
-        if len(years) <= 20:
+        ax.set_xticks(*_column_ticks([str(c) for c in columns]))
+        if len(columns) <= 20:
             _annotate_cells(ax, matrix)
         ax.grid(visible=False)
-        ax.set(title=title, xlabel="Year")
-        fig.colorbar(image, ax=ax, label="Posts", pad=0.01)
+        ax.set(title=title, xlabel=xlabel)
+        bar = fig.colorbar(image, ax=ax, label="Posts", pad=0.01)
+        bar.locator = MaxNLocator(integer=True)
+        bar.update_ticks()
         return to_svg(fig, name)
+
+
+def _column_ticks(columns: list[str]) -> tuple[list[int], list[str]]:
+    """At most 16 x ticks; quarters (``YYYY-Qn``) are labelled by year at each Q1."""
+    if columns and all("-Q" in c for c in columns):
+        firsts = [i for i, c in enumerate(columns) if c.endswith("-Q1")] or [0]
+        every = max(1, len(firsts) // 16)
+        return firsts[::every], [columns[i][:4] for i in firsts[::every]]
+    every = max(1, len(columns) // 16)
+    return list(range(0, len(columns), every)), columns[::every]
+
+
+def bars(
+    name: str, title: str, labels: Sequence[str], values: Sequence[int], *, axes: tuple[str, str]
+) -> str:
+    """Vertical bars in the order given, each labelled with its value; ``axes`` are
+    the x and y labels."""
+    with figure(3.0) as (fig, (ax,)):
+        ax.bar(range(len(labels)), values, width=0.75)
+        ax.set_xticks(range(len(labels)), labels)
+        for x, value in enumerate(values):
+            ax.annotate(
+                f"{value}", (x, value), xytext=(0, 2), textcoords="offset points", ha="center"
+            )
+        ax.set(title=title, xlabel=axes[0], ylabel=axes[1])
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(axis="x", visible=False)
+        return to_svg(fig, name)
+
+
+def link_graph(
+    name: str, title: str, incoming: Sequence[int], edges: Sequence[tuple[int, int]]
+) -> str:
+    """Posts as numbered nodes on a circle (area = links received), links as arrows
+    from the linking post to the linked one."""
+    count = len(incoming)
+    angles = [math.pi / 2 - 2 * math.pi * i / count for i in range(count)]
+    xs, ys = [math.cos(a) for a in angles], [math.sin(a) for a in angles]
+    with figure(8.0) as (fig, (ax,)):
+        for source, target in edges:
+            ax.annotate(
+                "",
+                xy=(xs[target], ys[target]),
+                xytext=(xs[source], ys[source]),
+                arrowprops={"arrowstyle": "-|>", "color": "#1f5f8b", "alpha": 0.35, "lw": 0.7},
+            )
+        sizes = [30 + 25 * n for n in incoming]
+        ax.scatter(xs, ys, s=sizes, color="#e07b39", zorder=3, edgecolors="white")
+        for i in range(count):
+            ax.annotate(
+                str(i + 1), (xs[i] * 1.09, ys[i] * 1.09), ha="center", va="center", fontsize=7
+            )
+        ax.set(title=title, xlim=(-1.2, 1.2), ylim=(-1.2, 1.2), aspect="equal")
+        ax.axis("off")
+        return to_svg(fig, name)
+
+
+def _errors(ax: Axes, when: Any, counts: Sequence[int]) -> None:
+    """Errors per crawl as bars, or the words "no errors" when every crawl had none
+    (an empty chart with a -0.045…0.045 axis said nothing)."""
+    ax.set(title="Errors per crawl", ylabel="Errors")
+    if any(counts):
+        ax.bar(when, counts, width=2, color="#c03d3e")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        return
+    ax.plot(when, counts, alpha=0)  # the shared time axis still spans every crawl
+    ax.text(0.5, 0.5, "no errors", transform=ax.transAxes, ha="center", va="center", fontsize=11)
+    ax.set_yticks([])
 
 
 def _annotate_cells(ax: Axes, matrix: Sequence[Sequence[int]]) -> None:
@@ -176,19 +248,29 @@ def words(
 
 
 def crawl_health(name: str, rows: Sequence[dict[str, Any]]) -> str:
-    """Three panels over crawl start time: posts new/changed/gone, errors, field coverage."""
+    """Three panels over crawl start time: posts new/changed/relinked/gone, errors, field
+    coverage."""
     when = np.array([r["started"].replace(tzinfo=None) for r in rows], dtype="datetime64[s]")
     with figure(7.0, rows=3) as (fig, (posts, errors, coverage)):
-        for key in ("new", "changed", "gone"):
+        kinds = ("new", "changed", "relinked", "gone")
+        for key in kinds:
             posts.plot(when, [r[key] for r in rows], marker="o", markersize=3, label=f"Posts {key}")
-        peak = max((r[k] for r in rows for k in ("new", "changed", "gone")), default=0)
+        peak = max((r[k] for r in rows for k in kinds), default=0)
         posts.set(title="Posts per crawl", ylabel="Posts", ylim=(0, peak * 1.35 + 1))
-        posts.legend(frameon=False, ncols=3, loc="upper left")
-        errors.bar(when, [r["errors"] for r in rows], width=2, color="#c03d3e")
-        errors.set(title="Errors per crawl", ylabel="Errors")
+        posts.legend(frameon=False, ncols=4, loc="upper left")
+        _errors(errors, when, [r["errors"] for r in rows])
         for key, label in (("coverage_mean", "Mean"), ("coverage_min", "Lowest field")):
-            values = [math.nan if r[key] is None else r[key] for r in rows]
-            coverage.plot(when, values, marker="o", markersize=3, label=label)
+            # a crawl without coverage (logged before it was kept for small crawls)
+            # is left out, not drawn as a gap in the line
+            known = [i for i, r in enumerate(rows) if r[key] is not None]
+            coverage.plot(
+                when[known],
+                [rows[i][key] for i in known],
+                marker="o",
+                markersize=3,
+                label=label,
+                gid=key.replace("_", "-"),
+            )
         coverage.set(
             title="Field coverage per crawl",
             ylabel="Share of posts",
@@ -196,7 +278,7 @@ def crawl_health(name: str, rows: Sequence[dict[str, Any]]) -> str:
             xlabel="Crawl started",
         )
         coverage.legend(frameon=False, ncols=2, loc="lower left")
-        for ax in (posts, errors, coverage):
-            ax.yaxis.set_major_locator(MaxNLocator(integer=ax is not coverage))
+        posts.yaxis.set_major_locator(MaxNLocator(integer=True))
+        coverage.yaxis.set_major_locator(MaxNLocator())
         fig.autofmt_xdate()
         return to_svg(fig, name)

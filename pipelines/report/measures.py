@@ -11,10 +11,11 @@ the post's URL or one of its aliases, and self-links do not count.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -122,15 +123,95 @@ def link_key(url: str) -> str:
 
 def incoming_links(posts: Iterable[Post]) -> Counter[str]:
     """Post URL -> number of other archived posts that link to it."""
+    return Counter(target for _source, target in link_edges(posts))
+
+
+def link_edges(posts: Iterable[Post]) -> list[tuple[str, str]]:
+    """(source URL, target URL) for every archived post that links to another, once
+    per pair, in the posts' order then the links' order."""
     posts = list(posts)
     owner = {link_key(p.url): p.url for p in posts}
     owner |= {link_key(a): p.url for p in posts for a in p.aliases if link_key(a) not in owner}
     resolved: dict[str, str | None] = {}  # the same few thousand URLs recur in every post
-    incoming: Counter[str] = Counter()
+    edges: list[tuple[str, str]] = []
     for post in posts:
-        targets = {_resolve(post.url, u, owner, resolved) for u in post.links}
-        incoming.update(t for t in targets if t and t != post.url)
-    return incoming
+        targets = dict.fromkeys(_resolve(post.url, u, owner, resolved) for u in post.links)
+        edges.extend((post.url, t) for t in targets if t and t != post.url)
+    return edges
+
+
+def quarter(moment: datetime) -> str:
+    return f"{moment.year:04d}-Q{(moment.month - 1) // 3 + 1}"
+
+
+def quarter_range(first: str, last: str) -> list[str]:
+    """Every quarter from ``first`` to ``last`` inclusive, as ``YYYY-Qn``."""
+    year, q = int(first[:4]), int(first[-1])
+    quarters: list[str] = []
+    while (current := f"{year:04d}-Q{q}") <= last:
+        quarters.append(current)
+        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+    return quarters
+
+
+def authors_by_quarter(
+    posts: Iterable[Post], authors: list[str]
+) -> tuple[list[str], list[list[int]]]:
+    """Quarters (every one in the posts' range) and, per author, posts per quarter."""
+    dated = [(quarter(p.published), p) for p in posts if p.published]
+    if not dated:
+        return [], [[] for _ in authors]
+    quarters = quarter_range(min(q for q, _ in dated), max(q for q, _ in dated))
+    counts = Counter((q, a) for q, p in dated for a in set(p.authors))
+    return quarters, [[counts.get((q, a), 0) for q in quarters] for a in authors]
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: (from, to or None) days between one post and the next, for the gaps chart
+GAP_BINS: tuple[tuple[int, int | None], ...] = (
+    (1, 2),
+    (2, 4),
+    (4, 8),
+    (8, 15),
+    (15, 31),
+    (31, 61),
+    (61, 91),
+    (91, None),
+)
+
+
+def per_weekday(posts: Iterable[Post]) -> list[tuple[str, int]]:
+    """(weekday, posts published on it), Monday first, in the report's time zone."""
+    counts = Counter(p.published.weekday() for p in posts if p.published)
+    return [(name, counts.get(day, 0)) for day, name in enumerate(WEEKDAYS)]
+
+
+def gaps(posts: Iterable[Post]) -> list[tuple[date, date, int]]:
+    """(earlier date, later date, days between) for consecutive publication days."""
+    days = sorted({p.published.date() for p in posts if p.published})
+    return [(a, b, (b - a).days) for a, b in itertools.pairwise(days)]
+
+
+def gap_histogram(days: Iterable[int]) -> list[tuple[str, int]]:
+    """(bin label, gaps in it) over :data:`GAP_BINS`."""
+    tally: Counter[int] = Counter()
+    for gap in days:
+        tally[next(i for i, (lo, hi) in enumerate(GAP_BINS) if hi is None or gap < hi)] += 1
+    return [(_gap_label(lo, hi), tally.get(i, 0)) for i, (lo, hi) in enumerate(GAP_BINS)]
+
+
+def _gap_label(lo: int, hi: int | None) -> str:
+    if hi is None:
+        return f"≥{lo} days"
+    if hi == lo + 1:
+        return "1 day" if lo == 1 else f"{lo} days"
+    return f"{lo}–{hi - 1} days"
+
+
+def removed(posts: Iterable[Post]) -> list[Post]:
+    """Posts the site no longer serves, most recently removed first."""
+    gone = [p for p in posts if p.gone_at is not None]
+    return sorted(gone, key=lambda p: (p.gone_at, p.url), reverse=True)
 
 
 def _resolve(
@@ -144,21 +225,26 @@ def _resolve(
 
 
 def versions_per_month(versions: Iterable[Version]) -> list[tuple[str, int, int]]:
-    """(month, versions fetched, of which edits) where an edit is any version of a
-    URL after its first."""
-    ordered = sorted(versions, key=lambda v: (v.url, v.fetched))
-    first = {v.url: v for v in reversed(ordered)}
+    """(month, versions fetched, of which edits): see :func:`edits`."""
+    ordered = list(versions)
     total = Counter(month(v.fetched) for v in ordered)
-    edits = Counter(month(v.fetched) for v in ordered if first[v.url] is not v)
+    edited = Counter(month(v.fetched) for v in edits(ordered))
     if not total:
         return []
-    return [(m, total.get(m, 0), edits.get(m, 0)) for m in month_range(min(total), max(total))]
+    return [(m, total.get(m, 0), edited.get(m, 0)) for m in month_range(min(total), max(total))]
+
+
+def edits(versions: Iterable[Version]) -> list[Version]:
+    """The versions that edit a post's content: every version of a URL after its
+    first, except those in which only the navigation moved."""
+    ordered = sorted(versions, key=lambda v: (v.url, v.fetched))
+    first = {v.url: v for v in reversed(ordered)}
+    return [v for v in ordered if first[v.url] is not v and not v.navigation_only]
 
 
 def edits_per_post(versions: Iterable[Version]) -> Counter[str]:
-    """URL -> number of versions after the first (posts never edited are absent)."""
-    counts = Counter(v.url for v in versions)
-    return Counter({url: n - 1 for url, n in counts.items() if n > 1})
+    """URL -> number of content edits (posts never edited are absent)."""
+    return Counter(v.url for v in edits(versions))
 
 
 def crawl_health(crawl: dict[str, Any]) -> dict[str, Any]:
@@ -170,6 +256,7 @@ def crawl_health(crawl: dict[str, Any]) -> dict[str, Any]:
         "finish_reason": crawl.get("finish_reason"),
         "new": crawl.get("posts_new") or 0,
         "changed": crawl.get("posts_changed") or 0,
+        "relinked": crawl.get("posts_relinked") or 0,
         "gone": crawl.get("posts_gone") or 0,
         "errors": sum(v or 0 for _k, v in crawl.get("errors") or []),
         "coverage_mean": statistics.fmean(coverage) if coverage else None,

@@ -15,6 +15,7 @@ data-value="…">``.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -53,11 +54,14 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line);
          vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.date { white-space: nowrap; }
 th { position: sticky; top: 0; background: #fff; }
 a { color: var(--accent); }
 footer { max-width: 1040px; margin: 0 auto 30px; padding: 0 20px; color: var(--muted);
          font-size: 12px; }
 """
+#: cells that hold a date (or a date and time) never wrap
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 
 
@@ -153,4 +157,6 @@ def _cell(value: Any) -> str:
         return "<td></td>"
     if isinstance(value, int | float):
         return f'<td class="num">{value}</td>'
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        return f'<td class="date">{value}</td>'
     return f"<td>{escape(str(value))}</td>"

@@ -3,6 +3,8 @@ or, when the archive cannot support it, one line saying why (``Section.missing``
 
 from __future__ import annotations
 
+import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +13,10 @@ from pipelines.report.archive import Archive, Post
 
 TOP_N = 15
 LATEST_N = 20
+#: posts drawn in the link graph, and the most links listed in its table before
+#: the table keeps to the links from the drawn posts
+GRAPH_N = 40
+GRAPH_TABLE_MAX = 2000
 NO_POSTS = "no posts in the archive"
 
 
@@ -65,10 +71,15 @@ def build_sections(archive: Archive) -> list[Section]:
         *terms(posts, "tags", "tag", "Tags"),
         *terms(posts, "categories", "category", "Categories"),
         authors(posts),
+        author_activity(posts),
+        weekdays(posts),
+        gaps(posts),
         most_linked(posts),
+        link_graph(posts),
         *edits(archive),
         crawl_health(archive),
         latest(posts),
+        removed(posts),
     ]
 
 
@@ -143,6 +154,86 @@ def authors(posts: tuple[Post, ...]) -> Section:
     return Section("top-authors", title, svg, DataTable(("Author", "Posts"), ranked))
 
 
+def author_activity(posts: tuple[Post, ...]) -> Section:
+    title = "Author activity by quarter"
+    ranked = measures.ranking(measures.term_counts(posts, "authors"), TOP_N)
+    if not ranked:
+        reason = NO_POSTS if not posts else "no post names an author"
+        return Section("author-activity", title, missing=reason)
+    names = [n for n, _ in ranked]
+    quarters, matrix = measures.authors_by_quarter(posts, names)
+    svg = charts.heatmap(
+        "author-activity", f"{title} (posts)", names, quarters, matrix, xlabel="Quarter"
+    )
+    rows = [(n, *row) for n, row in zip(names, matrix, strict=True)]
+    return Section("author-activity", title, svg, DataTable(("Author", *quarters), rows))
+
+
+def weekdays(posts: tuple[Post, ...]) -> Section:
+    title = "Posts per weekday"
+    series = measures.per_weekday(posts)
+    if not any(n for _, n in series):
+        return Section("weekdays", title, missing=NO_POSTS)
+    labels, counts = [d[:3] for d, _ in series], [n for _, n in series]
+    svg = charts.bars("weekdays", title, labels, counts, axes=("Weekday", "Posts"))
+    return Section("weekdays", title, svg, DataTable(("Weekday", "Posts"), series))
+
+
+def gaps(posts: tuple[Post, ...]) -> Section:
+    title = "Days between posts"
+    between = measures.gaps(posts)
+    if not between:
+        reason = NO_POSTS if not posts else "fewer than two publication days"
+        return Section("gaps", title, missing=reason)
+    bins = measures.gap_histogram(d for *_r, d in between)
+    svg = charts.bars(
+        "gaps", title, [b for b, _ in bins], [n for _, n in bins], axes=("Days", "Gaps")
+    )
+    days = sorted(d for *_r, d in between)
+    longest = max(between, key=lambda g: (g[2], g[0]))
+    note = (
+        f"Median gap {statistics.median(days):g} days; longest {longest[2]} days,"
+        f" {longest[0]:%Y-%m-%d} to {longest[1]:%Y-%m-%d}."
+    )
+    return Section("gaps", title, svg, DataTable(("Gap", "Gaps"), bins), note=note)
+
+
+def link_graph(posts: tuple[Post, ...]) -> Section:
+    title = "Internal link graph"
+    edges = measures.link_edges(posts)
+    if not edges:
+        reason = NO_POSTS if not posts else "no post links to another archived post"
+        return Section("link-graph", title, missing=reason)
+    degree = Counter(u for edge in edges for u in edge)
+    shown = [u for u, _ in measures.ranking(degree, GRAPH_N)]
+    number = {u: i for i, u in enumerate(shown)}
+    drawn = [(number[a], number[b]) for a, b in edges if a in number and b in number]
+    incoming = Counter(b for _a, b in drawn)
+    svg = charts.link_graph(
+        "link-graph",
+        f"{title}: the {len(shown)} most-connected posts",
+        [incoming.get(i, 0) for i in range(len(shown))],
+        drawn,
+    )
+    titles = {p.url: p.title for p in posts}
+    listed = edges if len(edges) <= GRAPH_TABLE_MAX else [e for e in edges if e[0] in number]
+    rows = [
+        (_node(number, a), Link(titles[a], a), _node(number, b), Link(titles[b], b))
+        for a, b in listed
+    ]
+    note = (
+        f"{len(edges)} links between {len(degree)} posts (related posts, previous/next and body"
+        f" links). Node numbers are the table's #; arrows point to the linked post."
+        + ("" if listed is edges else " The table lists the links from the numbered posts.")
+    )
+    table = DataTable(("#", "Post", "Links to #", "Linked post"), rows)
+    return Section("link-graph", title, svg, table, note=note)
+
+
+def _node(number: dict[str, int], url: str) -> int | None:
+    return number[url] + 1 if url in number else None
+
+
 def most_linked(posts: tuple[Post, ...]) -> Section:
     title = "Most-linked posts"
     ranked = measures.ranking(measures.incoming_links(posts), TOP_N)
@@ -181,7 +272,7 @@ def edits(archive: Archive) -> list[Section]:
         "edits",
         title,
         months,
-        {"First versions": first, "Edits": [e for *_r, e in series]},
+        {"First versions, navigation only": first, "Edits": [e for *_r, e in series]},
         "Versions",
     )
     table = DataTable(("Month", "Versions", "Edits"), list(series))
@@ -191,11 +282,15 @@ def edits(archive: Archive) -> list[Section]:
 def most_edited(archive: Archive, title: str) -> Section:
     ranked = measures.ranking(measures.edits_per_post(archive.versions or ()), TOP_N)
     if not ranked:
-        return Section("most-edited", title, missing="no post has more than one version")
+        return Section("most-edited", title, missing="no post's content was edited")
     titles = {p.url: p.title for p in archive.posts}
     labels = [titles.get(u, u) for u, _ in ranked]
     svg = charts.ranked_bars(
-        "most-edited", title, labels, [n for _, n in ranked], "Edits (versions after the first)"
+        "most-edited",
+        title,
+        labels,
+        [n for _, n in ranked],
+        "Edits (versions that changed the content)",
     )
     rows = [(Link(label, u), u, n) for label, (u, n) in zip(labels, ranked, strict=True)]
     return Section("most-edited", title, svg, DataTable(("Post", "URL", "Edits"), rows))
@@ -216,6 +311,7 @@ def crawl_health(archive: Archive) -> Section:
         "Finish reason",
         "New",
         "Changed",
+        "Relinked",
         "Gone",
         "Errors",
         "Coverage mean",
@@ -235,11 +331,32 @@ def _crawl_row(row: dict[str, Any]) -> tuple[Any, ...]:
         row["finish_reason"],
         row["new"],
         row["changed"],
+        row["relinked"],
         row["gone"],
         row["errors"],
         ratio(row["coverage_mean"]),
         ratio(row["coverage_min"]),
     )
+
+
+def removed(posts: tuple[Post, ...]) -> Section:
+    title = "Removed posts"
+    gone = measures.removed(posts)
+    if not posts:
+        return Section("removed", title, missing=NO_POSTS)
+    if not gone:  # a fact about the blog, not something the report cannot show
+        return Section("removed", title, note="No archived post was removed from the site.")
+    rows = [
+        (
+            f"{p.gone_at:%Y-%m-%d}",
+            Link(p.title, p.url),
+            f"{p.published:%Y-%m-%d}" if p.published else None,
+            ", ".join(p.authors),
+        )
+        for p in gone
+    ]
+    table = DataTable(("Gone since", "Title", "Published", "Authors"), rows)
+    return Section("removed", title, table=table, table_only=True)
 
 
 def latest(posts: tuple[Post, ...]) -> Section:
