@@ -39,6 +39,9 @@ class CrawlLog:
         self.policy = policy
         self.started_at = datetime.now(UTC)
         self.logged = False
+        #: the crawl's verdict once it closed; the archive pipeline and the crawl
+        #: command read it through ``crawler.get_extension(CrawlLog)``
+        self.verdict: Verdict | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlLog:
@@ -76,13 +79,23 @@ class CrawlLog:
         )
         if reason in INTERRUPTED or (reason != "finished" and verdict.healthy):
             verdict = interrupted(verdict, reason)
-        self.crawler.health_verdict = verdict  # type: ignore[attr-defined]
+        self.verdict = verdict
         if site_dir.is_dir():
             row = _crawl_row(stats, verdict, reason, self.started_at)
             try:
                 append_crawl(site_dir, row)
             except OSError as error:  # a full disk: the exit status still tells
                 logger.error("cannot add the crawl to %s: %s", site_dir / CRAWLS_FILE, error)
+
+
+def crawl_verdict(crawler: Crawler) -> Verdict | None:
+    """The verdict of ``crawler``'s crawl log, once its spider closed (None before, and
+    for a crawl that never got as far as its extensions)."""
+    try:
+        log = crawler.get_extension(CrawlLog)
+    except RuntimeError:  # no extension manager yet
+        return None
+    return log.verdict if log is not None else None
 
 
 def _crawl_row(

@@ -33,6 +33,7 @@ from crawler.shutdown import Interrupts
 from pipelines.archive import ArchiveLocked, SiteLayout
 from pipelines.archive.layout import ArchiveUnusable, check_writable
 from pipelines.archive.lock import SiteLock
+from pipelines.crawl_log import crawl_verdict
 
 if TYPE_CHECKING:
     import argparse
@@ -159,7 +160,7 @@ class Command(ScrapyCrawlCommand):
         if handler.message is not None:
             self._fail(handler.message, 1)
             return
-        verdict = getattr(crawler, "health_verdict", None)
+        verdict = crawl_verdict(crawler)
         if verdict is None:
             # no crawl-log verdict: the crawl never ran to its end; never exit 0 then
             self._fail("the crawl could not start or stopped before its end (see the log)", 1)

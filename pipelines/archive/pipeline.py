@@ -27,6 +27,7 @@ from crawler.items import GONE_STATUSES, FetchedPage
 from crawler.shutdown import crawl_aborted
 from pipelines.archive.archive import InvalidPost, Outcome, SiteArchive
 from pipelines.archive.layout import ArchiveUnusable
+from pipelines.crawl_log import crawl_verdict
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +74,7 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         # Arrow's default allocator keeps what a part or a rebuild freed; a crawl
-        # writes a little at a time for hours, and malloc gives it back (the
-        # benchmark's peak memory: 251 MB with the default, 220 MB with this).
+        # writes a little at a time for hours, and malloc gives it back.
         pa.set_memory_pool(pa.system_memory_pool())
         spider: Any = self.crawler.spider  # any spider with site and crawl_id
         archive = SiteArchive(self.root, spider.site, spider.crawl_id, warc=self.warc)
@@ -132,7 +132,7 @@ class ArchivePipeline:
         archive, self.archive = self.archive, None
         # The crawl log judged the crawl first (extensions connect before pipelines):
         # an unhealthy crawl keeps its versions but does not replace posts.parquet.
-        verdict = getattr(self.crawler, "health_verdict", None)
+        verdict = crawl_verdict(self.crawler)
         complete = reason == "finished" and (verdict is None or verdict.healthy)
         if not complete:
             logger.info("crawl ended %r: posts.parquet left as it was", reason)
