@@ -15,6 +15,9 @@ import pytest
 
 from tests.support.crawl import run_crawl
 
+#: end to end: real crawls, servers or processes (the quick loop leaves them out)
+pytestmark = pytest.mark.slow
+
 
 def _mount_tmpfs(where: Path, *options: str) -> None:
     where.mkdir(parents=True, exist_ok=True)

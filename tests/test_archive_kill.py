@@ -16,6 +16,9 @@ import pytest
 from pipelines.archive import SiteArchive, SiteLayout, known_posts, rebuild_posts
 from tests.test_archive_hash import make_post
 
+#: end to end: real crawls, servers or processes (the quick loop leaves them out)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 WRITER = """
 import sys

@@ -17,6 +17,9 @@ from warcio.archiveiterator import ArchiveIterator
 from pipelines.archive import content_hash, read_posts
 from tests.test_archive_hash import BASE
 
+#: end to end: real crawls, servers or processes (the quick loop leaves them out)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 CRAWL = """
 import json, sys

@@ -18,6 +18,9 @@ from tests.replica import expected_non_posts, expected_posts
 from tests.support.crawl import SCRAPY, read_posts, run_crawl
 from tests.support.truth import mismatches
 
+#: end to end: real crawls, servers or processes (the quick loop leaves them out)
+pytestmark = pytest.mark.slow
+
 SOURCES = ("wp-sitemap", "yoast-sitemap", "robots-sitemaps", "feed", "rest", "archives")
 
 

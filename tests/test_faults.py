@@ -21,6 +21,9 @@ from tests.replica import ReplicaServer, expected_posts, faults
 from tests.replica.site import site_for
 from tests.support.crawl import read_posts, run_crawl
 
+#: end to end: real crawls, servers or processes (the quick loop leaves them out)
+pytestmark = pytest.mark.slow
+
 #: The fields a network or encoding fault could break.
 FIELDS = ("title", "published_at", "authors", "body_text")
 #: Retries enough for a page that fails twice; stats dumped at INFO.

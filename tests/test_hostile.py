@@ -22,6 +22,9 @@ from tests.replica import ReplicaServer, expected_posts, faults
 from tests.replica.site import site_for
 from tests.support.crawl import read_posts, run_crawl
 
+#: end to end: real crawls, servers or processes (the quick loop leaves them out)
+pytestmark = pytest.mark.slow
+
 #: Peak RSS allowed for a crawl process (a normal one peaks near 200 MB; one
 #: billion "lol"s or an inflated gigabyte would not fit).
 MAX_RSS_BYTES = 600 * 1024 * 1024

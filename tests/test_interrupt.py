@@ -10,9 +10,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyarrow.parquet as pq
+import pytest
 
 from tests.replica import expected_posts, faults
 from tests.support.crawl import REPO, SCRAPY, run_crawl
+
+#: end to end: real crawls, servers or processes (the quick loop leaves them out)
+pytestmark = pytest.mark.slow
 
 STOP_WITHIN = 8.0  # seconds from the first signal to the exit
 

@@ -16,6 +16,9 @@ from crawler.progress import Progress, progress_line
 from tests.replica import ReplicaServer
 from tests.support.crawl import run_crawl
 
+#: end to end: real crawls, servers or processes (the quick loop leaves them out)
+pytestmark = pytest.mark.slow
+
 LINE = re.compile(
     r"\[crawler\.progress\] INFO: progress: (\d+) pages queued, (\d+) fetched, (\d+) posts archived, "
     r"[\d.]+ posts/min, (?:~\d+ (?:s|min) left|time left unknown)$",

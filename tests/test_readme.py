@@ -15,6 +15,9 @@ import pytest
 from pipelines.schema import COLUMNS
 from tests.support.crawl import REPO, run_crawl
 
+#: end to end: real crawls, servers or processes (the quick loop leaves them out)
+pytestmark = pytest.mark.slow
+
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 

@@ -6,10 +6,14 @@ import subprocess
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from tests.replica import expected_posts
 from tests.support.crawl import REPO, SCRAPY, read_posts, run_crawl
 from tests.support.truth import mismatches
+
+#: end to end: real crawls, servers or processes (the quick loop leaves them out)
+pytestmark = pytest.mark.slow
 
 #: Requests an unchanged re-crawl may make: robots.txt (twice: Scrapy's check and
 #: ours), the root, two sitemap indexes and their post sitemaps, the feed, the

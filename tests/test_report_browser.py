@@ -19,6 +19,9 @@ from PIL import Image, ImageStat
 from pipelines.report import write_report
 from tests.archive_factory import SyntheticArchive, write_archive
 
+#: end to end: real crawls, servers or processes (the quick loop leaves them out)
+pytestmark = pytest.mark.slow
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",

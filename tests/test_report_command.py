@@ -16,6 +16,9 @@ import pytest
 
 from tests.archive_factory import write_archive
 
+#: end to end: real crawls, servers or processes (the quick loop leaves them out)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

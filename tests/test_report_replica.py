@@ -17,6 +17,9 @@ from pipelines.report import write_report
 from tests.support.crawl import REPO, run_crawl
 from tests.test_report_browser import ARGS, CHROMIUM, ROWS_JS, _open, unavailable
 
+#: end to end: real crawls, servers or processes (the quick loop leaves them out)
+pytestmark = pytest.mark.slow
+
 SCREENSHOT = REPO / "docs" / "report.png"
 
 

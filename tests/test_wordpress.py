@@ -16,6 +16,9 @@ from tests.support.crawl import REPO, SCRAPY, read_posts, run_crawl
 from tests.wordpress import PERMALINKS, WordPress
 from tests.wordpress.truth import expected_posts, mismatches
 
+#: end to end: real crawls, servers or processes (the quick loop leaves them out)
+pytestmark = pytest.mark.slow
+
 
 def _crawl(wordpress: WordPress, tmp_path: Path, theme: str, variant: str = "") -> list[dict]:
     site = wordpress.site(theme, variant)
