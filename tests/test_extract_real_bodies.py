@@ -117,3 +117,51 @@ def test_a_sure_dense_body_is_kept_without_trafilatura(monkeypatch: pytest.Monke
     post = extract_post(_builder([main]), DENSE_URL)
     assert "Absatz 0." in post["body_text"]
     assert "Absatz 11." in post["body_text"]
+
+
+LEAD = "Seit Dezember verschickt eine Kanzlei Abmahnungen an Leute, die freie Bilder nutzen."
+
+
+def _with_header(header: str, content: str = TEXT) -> str:
+    """A magazine theme: the headline and what follows it in the post's header."""
+    return f"""<html lang="de"><head><title>Ein Beitrag</title></head>
+    <body class="single single-post postid-7"><article id="post-7" class="post">
+    <header class="entry-header"><h1 class="entry-title">Ein Beitrag</h1>{header}</header>
+    <div class="entry-content">{content}</div></article></body></html>"""
+
+
+LEAD_CASES = [
+    pytest.param(_with_header(f"<p>{LEAD}</p>"), [LEAD, "Der erste Absatz"], [],
+                 id="excerpt-paragraph-in-the-entry-header"),
+    pytest.param(_with_header(f'<div class="post-lead"><h2>{LEAD}</h2></div>'), [LEAD], [],
+                 id="a-block-a-lead-class-names"),
+    pytest.param(
+        _with_header('<p class="entry-meta">Von Anna Schmidt am 3. Mai 2020 in Allgemein, '
+                     "Recht und Netz, Bilder und Lizenzen, Kommentare: 4</p>"),
+        ["Der erste Absatz"], ["Anna Schmidt"], id="a-byline-in-the-header-is-no-lead",
+    ),
+    pytest.param(
+        _with_header('<p><a href="/">Startseite</a> » <a href="/recht/">Recht und Netz im '
+                     'Alltag</a> » <a href="/x/">Ein Beitrag über Abmahnungen und Bilder</a></p>'),
+        ["Der erste Absatz"], ["Startseite"], id="breadcrumbs-in-the-header-are-no-lead",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("html", "present", "absent"), LEAD_CASES)
+def test_the_lead_in_the_headline_s_header_opens_the_body(
+    html: str, present: list[str], absent: list[str]
+) -> None:
+    body = extract_post(html, URL)["body_text"]
+    assert body.startswith(present[0])
+    for phrase in present:
+        assert phrase in body
+    for phrase in absent:
+        assert phrase not in body
+
+
+def test_a_lead_the_body_already_starts_with_is_not_repeated() -> None:
+    """WordPress's automatic excerpt is the first paragraph cut short."""
+    html = _with_header(f"<p>{LEAD[:-1]} […]</p>", content=f"<p>{LEAD} Und weiter.</p>")
+    body = extract_post(html, URL)["body_text"]
+    assert body.count("Seit Dezember") == 1
