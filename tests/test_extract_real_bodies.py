@@ -56,6 +56,25 @@ CASES = [
                  "Beitrag?</a></li></ul></div>"),
         ["Der erste Absatz"], ["anderer Beitrag"], id="related-posts-for-wordpress",
     ),
+    pytest.param(
+        _classic('<div id="ez-toc-container"><p class="ez-toc-title">Inhaltsverzeichnis</p>'
+                 '<ul><li><a href="#a">Erster Abschnitt</a></li></ul></div>' + TEXT),
+        ["Der erste Absatz"], ["Inhaltsverzeichnis", "Erster Abschnitt"], id="easy-table-of-contents",
+    ),
+    pytest.param(
+        _classic(TEXT + '<p class="aawp-disclaimer">Bei den Verlinkungen handelt es sich um '
+                 "Affiliate-Links.</p>"),
+        ["Der erste Absatz"], ["Affiliate"], id="aawp-disclaimer",
+    ),
+    pytest.param(
+        _classic(TEXT + '<div class="saboxplugin-wrap"><p>Anna schreibt über Wein.</p></div>'),
+        ["Der erste Absatz"], ["Anna schreibt"], id="simple-author-box",
+    ),
+    pytest.param(
+        _classic(TEXT + '<h2 class="related_post_title">Mehr davon</h2><ul class="related_post '
+                 'wp_rp"><li><a href="/y/">Noch ein Beitrag</a></li></ul>'),
+        ["Der erste Absatz"], ["Mehr davon", "Noch ein Beitrag"], id="wordpress-related-posts",
+    ),
 ]  # fmt: skip
 
 

@@ -9,8 +9,8 @@ is reported as a disagreement.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from html import escape
 from datetime import datetime
+from html import escape
 from itertools import islice
 from types import ModuleType
 from typing import Any, cast
