@@ -191,7 +191,23 @@ class Page:
 
     @cached_property
     def noise(self) -> set[HtmlElement]:
-        return set(self.select_all(S.NOISE))
+        """The :data:`~pipelines.extract.selectors.NOISE` regions, less those that
+        hold the post's own article: a theme whose layout wrapper is classed
+        ``sidebar`` or ``widget`` (the column beside a sidebar) would otherwise
+        make the whole post noise."""
+        found = self.select_all(S.NOISE)
+        own = self.own_article
+        if own is None:
+            return set(found)
+        return {el for el in found if not _inside(own, el)}
+
+    @cached_property
+    def own_article(self) -> HtmlElement | None:
+        """The element WordPress gives the post's id (``<article id="post-7">`` on a
+        page whose ``<body>`` is classed ``postid-7``), or None."""
+        post_id = next((c[7:] for c in self.body_classes if c.startswith("postid-")), None)
+        found = self.index.by_id.get(f"post-{post_id}") if post_id else None
+        return found[0] if found else None
 
     def in_post(self, el: HtmlElement) -> bool:
         """False for elements inside comments, sidebars, widgets, related boxes,
