@@ -91,7 +91,7 @@ def build_post(page: Page) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """The post's PAGE_FIELDS, its field sources and its disagreements."""
     fields = Fields(page)
     body = _with_lead(page, _body(page, fields))
-    authors = tidy_authors(_authors(fields))
+    authors = tidy_authors(_authors(fields), page.profile.label("by"))
     if any(not author.get("bio") for author in authors):
         attach_bios(authors, [*wordpress.bios(page), *site.bios(page)])
     post = {
