@@ -75,6 +75,16 @@ CASES = [
                  'wp_rp"><li><a href="/y/">Noch ein Beitrag</a></li></ul>'),
         ["Der erste Absatz"], ["Mehr davon", "Noch ein Beitrag"], id="wordpress-related-posts",
     ),
+    pytest.param(
+        _classic(TEXT + '<h3>Mehr zum Thema</h3><ul><li><a href="/reifen/">Reifen flicken</a>'
+                 '</li><li><a href="/ventil/">Ventile tauschen</a></li></ul>'),
+        ["Der erste Absatz"], ["Mehr zum Thema", "Reifen flicken"], id="related-heading-mehr-zum-thema",
+    ),
+    pytest.param(
+        _classic(TEXT + '<div><h4>Auch interessant</h4><a href="/a/">Ein Beitrag</a> '
+                 '<a href="/b/">Noch einer</a></div>'),
+        ["Der erste Absatz"], ["Auch interessant", "Noch einer"], id="related-heading-auch-interessant",
+    ),
 ]  # fmt: skip
 
 
