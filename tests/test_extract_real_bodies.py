@@ -85,6 +85,22 @@ CASES = [
                  '<a href="/b/">Noch einer</a></div>'),
         ["Der erste Absatz"], ["Auch interessant", "Noch einer"], id="related-heading-auch-interessant",
     ),
+    pytest.param(
+        _classic(TEXT + '<p><a href="https://blog.example/noch-ein-beitrag/">Lesen Sie hier einen '
+                 "weiteren spannenden Beitrag …</a></p>" + TEXT.replace("erste", "zweite")),
+        ["Der erste Absatz", "Der zweite Absatz"], ["Lesen Sie hier"], id="a-read-more-paragraph",
+    ),
+    pytest.param(
+        _classic(TEXT + "<h2>Weitere Beiträge aus der Kolumne:</h2>"
+                 '<p><a href="/kolumne-1/">Wie Werte eine Kultur formen</a></p>'
+                 '<p><a href="/kolumne-2/">Berufe der Zukunft</a></p>'),
+        ["Der erste Absatz"], ["Weitere Beiträge", "Werte", "Berufe"], id="a-heading-over-link-lines",
+    ),
+    pytest.param(
+        _classic("<h2>Die Studie</h2>" + TEXT + '<p><a href="https://uni.example/studie.pdf">'
+                 "Die Studie als PDF</a></p>"),
+        ["Die Studie", "Der erste Absatz", "Die Studie als PDF"], [], id="a-link-to-elsewhere-stays",
+    ),
 ]  # fmt: skip
 
 
