@@ -174,13 +174,25 @@ def reading_tips(page: Page, element: HtmlElement) -> list[HtmlElement]:
 
 
 def _only_a_link_here(page: Page, p: HtmlElement) -> bool:
-    links = S.LINKS(p)
-    text = text_of(p)
-    if len(links) != 1 or not text or text_of(links[0]) != text:
+    link = _sole_link(p)
+    if link is None or not text_of(link):
         return False
-    target = urlsplit(page.absolute(links[0].get("href")) or "")
+    target = urlsplit(page.absolute(link.get("href")) or "")
     here = urlsplit(page.url)
     return target.netloc == here.netloc and target.path.rstrip("/") != here.path.rstrip("/")
+
+
+def _sole_link(el: HtmlElement) -> HtmlElement | None:
+    """The ``<a href>`` that is all of ``el`` (``<p><strong><a>…</a></strong></p>``):
+    a walk down single children with no text beside them, no text scan."""
+    node = el
+    while True:
+        children = [c for c in node if isinstance(c.tag, str)]
+        if len(children) != 1 or clean_text(node.text) or clean_text(children[0].tail):
+            return None
+        node = children[0]
+        if node.tag == "a":
+            return node if node.get("href") else None
 
 
 def _heading_above(p: HtmlElement, tips: list[HtmlElement]) -> HtmlElement | None:
