@@ -171,8 +171,9 @@ def _with_lead(page: Page, body: Body) -> Body:
     print the lead in the post's header, above the element that holds the body
     (see :mod:`pipelines.extract.lead`).  A lead whose start the body already
     has (an excerpt of its first paragraph) is not repeated."""
-    flat = clean_text(body.text)
-    leads = [t for t in lead_blocks(page) if t[:LEAD_MIN_CHARS] not in flat]
+    leads = lead_blocks(page)
+    flat = clean_text(body.text) if leads else ""
+    leads = [t for t in leads if t[:LEAD_MIN_CHARS] not in flat]
     if not leads:
         return body
     text = "\n\n".join([*leads, body.text] if body.text else leads)
