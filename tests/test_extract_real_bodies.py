@@ -220,3 +220,12 @@ def test_a_lead_the_body_already_starts_with_is_not_repeated() -> None:
     html = _with_header(f"<p>{LEAD[:-1]} […]</p>", content=f"<p>{LEAD} Und weiter.</p>")
     body = extract_post(html, URL)["body_text"]
     assert body.count("Seit Dezember") == 1
+
+
+def test_the_entry_title_is_the_headline_whose_lead_is_read() -> None:
+    """A site name in an earlier ``<h1>`` is not the headline: the one classed
+    ``entry-title`` is, and the lead under it opens the body."""
+    html = _with_header(f"<p>{LEAD}</p>").replace(
+        "<article", '<div id="top"><h1>Mein Blog über alles Mögliche</h1></div><article'
+    )
+    assert extract_post(html, URL)["body_text"].startswith(LEAD)
