@@ -229,3 +229,54 @@ def test_the_entry_title_is_the_headline_whose_lead_is_read() -> None:
         "<article", '<div id="top"><h1>Mein Blog über alles Mögliche</h1></div><article'
     )
     assert extract_post(html, URL)["body_text"].startswith(LEAD)
+
+
+def _modules(count: int, kind: str = "module module--text", inner: str = "") -> str:
+    """A page builder's post: a row of text blocks of one class, no article or main."""
+    blocks = "".join(
+        f'<div class="{kind}">{inner}<p>Block {n}: ein Absatz, lang genug, um als Text eines '
+        f"Beitrags zu gelten, mit ein paar Worten mehr.</p></div>"
+        for n in range(count)
+    )
+    return f"""<html lang="de"><head><title>Ein Beitrag</title>
+    <meta name="generator" content="WordPress 6.4"></head><body>
+    <section id="content"><div class="wrapper"><h1>Ein Beitrag</h1>{blocks}</div></section>
+    </body></html>"""
+
+
+def _trafilatura_keeps_block(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """trafilatura as seen on such pages: it keeps one block (the longest) only."""
+    import lxml.html
+
+    from pipelines.extract import generic
+
+    def one_block(page: object) -> object:
+        paragraph = (f"<p>Block {n}: ein Absatz, lang genug, um als Text eines Beitrags zu "
+                     "gelten, mit ein paar Worten mehr.</p>")  # fmt: skip
+        return lxml.html.fromstring(f"<html><body>{paragraph}</body></html>").find(".//body")
+
+    monkeypatch.setattr(generic, "_trafilatura_body", one_block)
+
+
+def test_trafilatura_s_one_block_of_a_builder_row_brings_its_siblings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _trafilatura_keeps_block(2, monkeypatch)
+    body = extract_post(_modules(4), URL)["body_text"]
+    assert [f"Block {n}:" in body for n in range(4)] == [True] * 4
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        pytest.param(_modules(2), id="two-columns-may-be-post-and-comments"),
+        pytest.param(
+            _modules(4, "teaser", "<h1>Ein anderer Beitrag</h1>"), id="teasers-with-headlines"
+        ),
+    ],
+)
+def test_no_row_of_modules_no_siblings(html: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _trafilatura_keeps_block(1, monkeypatch)
+    body = extract_post(html, URL)["body_text"]
+    assert "Block 1:" in body
+    assert "Block 0:" not in body
