@@ -1,7 +1,8 @@
 """Layer 4, generic: what any article page shows, for pages no other layer reads.
 
 The body is the paragraph-dense element of the headline's article, else
-trafilatura's main content (the last resort: it is the slowest step);
+trafilatura's main content (the last resort: it is the slowest step), widened
+on WordPress pages to the row of page-builder text blocks it is one of;
 dates are visible dates next to the headline, never a comment's or sidebar's;
 the language is guessed from common words.  Same contract per field as
 :mod:`pipelines.extract.declared`.
