@@ -20,6 +20,9 @@ from pipelines.extract.names import tidy_authors, tidy_name
         ("Von der Leyen", "Von der Leyen"),  # a surname particle, not a label
         ("Max am Main", "Max am Main"),  # "am" without a date stays
         ("Anna Schmidt", "Anna Schmidt"),
+        ("Text: Ursula Beispiel", "Ursula Beispiel"),
+        ("Ein Beitrag von Anna Schmidt", "Anna Schmidt"),
+        ("Author: Jane Doe", "Jane Doe"),
         ("von", ""),
         ("Autor:", ""),
     ],
@@ -44,3 +47,20 @@ def test_a_jsonld_author_with_a_label_is_tidied() -> None:
     <body><h1>Titel</h1><p>Text.</p></body></html>"""
     post = extract_post(html, "https://x.example/titel/")
     assert [a["name"] for a in post["authors"]] == ["Rasender Reporter"]
+
+
+def test_the_labels_are_the_profile_s() -> None:
+    """One list of byline words: a site profile's own label is tidied away too."""
+    assert tidy_name("Redakteur: Max Muster", ["Redakteur:"]) == "Max Muster"
+    assert tidy_name("Redakteur: Max Muster") == "Redakteur: Max Muster"
+    assert tidy_authors([{"name": "Redakteur:", "url": None, "bio": None}], ["Redakteur:"]) == []
+
+
+def test_a_magazine_s_text_credit_names_the_author() -> None:
+    """German magazines credit the writer as "Text: Name" (beside "Fotos: Name")."""
+    html = """<html lang="de"><head><title>Titel</title></head><body>
+    <article><h1>Titel</h1><p>Ein Absatz über den Garten im Winter und was dann zu tun ist.</p>
+    <div class="credits"><div>Text: <span>Ursula Beispiel</span></div></div></article>
+    </body></html>"""
+    post = extract_post(html, "https://x.example/titel/")
+    assert [a["name"] for a in post["authors"]] == ["Ursula Beispiel"]

@@ -57,3 +57,34 @@ def test_title_and_its_layer(html: str, title: str, layer: str) -> None:
     post = extract_post(html, URL)
     assert post["title"] == title
     assert post["field_sources"]["title"] == layer
+
+
+POST = "<p>Apple hat seine Pläne für die Verschlüsselung der Cloud aufgegeben, melden Medien.</p>"
+
+
+def _headlines(before: str, article: str, body_class: str = "single") -> str:
+    """No declared title: the headline the page shows is the title (generic layer)."""
+    return f"""<html lang="de"><head></head><body class="{body_class}">{before}
+    <main><article>{article}{POST}</article></main></body></html>"""
+
+
+HEADLINE_CASES = [
+    pytest.param(_headlines('<div class="site-top"><a href="/"><h1>Das Infoportal</h1></a></div>',
+                            "<h1>Apple kippt Pläne</h1>"), id="logo-heading-inside-a-link"),
+    pytest.param(_headlines("<nav><h1>Menu</h1><a href='/a/'>A</a></nav>",
+                            "<h1>Apple kippt Pläne</h1>"), id="heading-in-the-menu"),
+    pytest.param(_headlines('<div class="header--logo"><h1>Tonight News</h1></div>',
+                            "<h1>Apple kippt Pläne</h1>"), id="heading-in-a-logo-block"),
+    pytest.param(_headlines("<div id='top'><h1>Mein Blog über alles</h1></div>",
+                            '<h1 class="entry-title">Apple kippt Pläne</h1>'),
+                 id="entry-title-wins-over-an-earlier-heading"),
+    pytest.param(_headlines("", "<h1>Apple kippt Pläne</h1>", body_class="single wp-custom-logo"),
+                 id="a-site-with-a-custom-logo"),
+    pytest.param(_headlines("<nav><ul><li>", "<h1>Apple kippt Pläne</h1>"),
+                 id="a-post-inside-an-unclosed-menu"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("html", HEADLINE_CASES)
+def test_the_headline_is_the_post_s_not_the_site_s(html: str) -> None:
+    assert extract_post(html, URL)["title"] == "Apple kippt Pläne"

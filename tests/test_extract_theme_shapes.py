@@ -284,3 +284,25 @@ def test_a_post_the_api_did_not_list_keeps_its_archived_modification() -> None:
         },
     )
     assert listed["modified_at"] is None  # the API's own word wins: not modified
+
+
+def test_a_layout_wrapper_classed_sidebar_around_the_post_is_no_noise() -> None:
+    """Some themes class the column beside the sidebar ``sidebar``: the region
+    holding the post's own article (``#post-7`` on a ``postid-7`` page) is layout,
+    or the post's byline, date and tags would all count as a sidebar's."""
+    html = f"""<html lang="de"><head><title>Ein Beitrag</title></head>
+    <body class="single single-post postid-7"><div class="sidebar left-sidebar">
+    <article id="post-7" class="post"><h1 class="entry-title">Ein Beitrag</h1>
+    <div class="entry-meta">Von <a href="/author/anna/" rel="author">Anna Schmidt</a>
+    am 3. Mai 2023</div><div class="entry-content">{BODY}</div>
+    <footer><span class="tags-links"><a href="/tag/v/" rel="tag">Verwaltung</a></span>
+    </footer></article></div>
+    <aside id="secondary"><article id="post-9"><h2>Ein anderer Beitrag</h2>
+    <p>Ein Anreißer aus der Seitenleiste vom 4. April 2020.</p>
+    <a href="/tag/y/" rel="tag">Andere</a></article></aside></body></html>"""
+    post = extract_post(html, "https://blog.example/ein-beitrag/")
+    assert [a["name"] for a in post["authors"]] == ["Anna Schmidt"]
+    assert post["tags"] == ["Verwaltung"]
+    assert post["published_at"] == datetime(2023, 5, 2, 22, 0, tzinfo=UTC)
+    assert post["body_text"].startswith("Die Verwaltung digitalisiert")
+    assert "Seitenleiste" not in post["body_text"]

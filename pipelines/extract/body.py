@@ -78,6 +78,7 @@ SHARE_URL = re.compile(
 )
 #: Text a share box may show beside its links ("Möchten Sie den Artikel teilen?").
 SHARE_LABEL_MAX = 60
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "src")
 
 
@@ -122,6 +123,7 @@ def _cleaned_copy(page: Page, element: HtmlElement, extra: list[HtmlElement]) ->
 
 def _body_noise(page: Page, element: HtmlElement) -> list[HtmlElement]:
     tagged = list(element.iterdescendants(*S.BODY_NOISE_TAGS)) + share_boxes(element)
+    tagged += reading_tips(page, element)
     if element.getroottree().getroot() is not page.root:
         # a tree of its own (trafilatura's output)
         return tagged + S.BODY_NOISE.all(element) + S.BODY_WIDGETS.all(element)
@@ -154,6 +156,55 @@ def _share_box(link: HtmlElement, scope: HtmlElement) -> HtmlElement | None:
 def _label_length(el: HtmlElement) -> int:
     """Characters of ``el``'s text outside its links."""
     return len(text_of(el)) - sum(len(text_of(a)) for a in el.iter("a"))
+
+
+def reading_tips(page: Page, element: HtmlElement) -> list[HtmlElement]:
+    """Paragraphs below ``element`` that are nothing but one link to another page
+    of the same site ("Lesen Sie hier einen weiteren Beitrag …", a column's other
+    posts one per line), and a heading right above a run of them: reading tips
+    between or after the post's paragraphs, not its words."""
+    found: list[HtmlElement] = []
+    for p in element.iter("p"):
+        if _only_a_link_here(page, p):
+            found.append(p)
+            heading = _heading_above(p, found)
+            if heading is not None:
+                found.append(heading)
+    return found
+
+
+def _only_a_link_here(page: Page, p: HtmlElement) -> bool:
+    link = _sole_link(p)
+    if link is None or not text_of(link):
+        return False
+    target = urlsplit(page.absolute(link.get("href")) or "")
+    here = urlsplit(page.url)
+    return target.netloc == here.netloc and target.path.rstrip("/") != here.path.rstrip("/")
+
+
+def _sole_link(el: HtmlElement) -> HtmlElement | None:
+    """The ``<a href>`` that is all of ``el`` (``<p><strong><a>…</a></strong></p>``):
+    a walk down single children with no text beside them, no text scan."""
+    node = el
+    while True:
+        children = [c for c in node if isinstance(c.tag, str)]
+        if len(children) != 1 or clean_text(node.text) or clean_text(children[0].tail):
+            return None
+        node = children[0]
+        if node.tag == "a":
+            return node if node.get("href") else None
+
+
+def _heading_above(p: HtmlElement, tips: list[HtmlElement]) -> HtmlElement | None:
+    """The heading before ``p`` when a reading tip is right after it and ``p`` is
+    the second of a run (one lone link under a heading may be the post's own)."""
+    previous = p.getprevious()
+    if previous is None or not any(previous is t for t in tips):
+        return None
+    heading = previous.getprevious()
+    if heading is None or heading.tag not in HEADINGS or any(heading is t for t in tips):
+        return None
+    return heading
 
 
 def _inside(el: HtmlElement, scope: HtmlElement) -> bool:

@@ -1,7 +1,8 @@
 """Layer 4, generic: what any article page shows, for pages no other layer reads.
 
 The body is the paragraph-dense element of the headline's article, else
-trafilatura's main content (the last resort: it is the slowest step);
+trafilatura's main content (the last resort: it is the slowest step), widened
+on WordPress pages to the row of page-builder text blocks it is one of;
 dates are visible dates next to the headline, never a comment's or sidebar's;
 the language is guessed from common words.  Same contract per field as
 :mod:`pipelines.extract.declared`.
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import lxml.html
 from lxml.html import HtmlElement
 
 from pipelines.extract.body import image_of, image_src
@@ -36,6 +38,15 @@ DENSE_SHARE = 0.8
 SURE_SHARE = 0.95
 #: trafilatura's body replaces an unsure dense one when it has this share of its words.
 CHECK_MIN_KEPT = 0.5
+#: A first paragraph this long locates trafilatura's body on the page.
+MODULE_MIN = 50
+#: A row of at least this many blocks with one class is a builder's modules (two
+#: may be a layout's columns: the post and its comments).
+MODULES_MIN = 3
+#: How far up from that paragraph a module may be.
+MODULE_DEPTH = 5
+#: Sibling modules replace trafilatura's body when they hold this much more text.
+MODULE_GAIN = 1.3
 STOPWORDS = {
     "de": {"der", "die", "und", "das", "ist", "nicht", "mit", "auch", "sich", "ein", "eine", "für"},
     "en": {"the", "and", "is", "of", "to", "with", "that", "for", "this", "are", "not", "was"},
@@ -189,10 +200,58 @@ def body(page: Page) -> HtmlElement | None:
         return found if found is not None else dense_body(page)
     dense = _dense(page)
     if dense is None:
-        return _trafilatura_body(page)
+        return with_sibling_modules(page, _trafilatura_body(page))
     if _sure(dense[1]):
         return dense[0]
     return _checked(dense[0], _trafilatura_body(page))
+
+
+def with_sibling_modules(page: Page, extracted: HtmlElement | None) -> HtmlElement | None:
+    """trafilatura's body, or the text modules it is one of: page builders print a
+    post as a row of blocks with one class (``editorial-module--text``), and
+    trafilatura keeps the longest only.  The modules are the nearest ancestor of
+    its first paragraph on the page that has siblings with exactly its class."""
+    if extracted is None:
+        return None
+    modules = _modules(page, extracted)
+    if modules is None:
+        return extracted
+    holder = cast(HtmlElement, lxml.html.Element("div"))
+    holder.extend(copy.deepcopy(m) for m in modules)
+    return holder
+
+
+def _modules(page: Page, extracted: HtmlElement) -> list[HtmlElement] | None:
+    """The row of same-class blocks that trafilatura's first paragraph sits in on
+    the page, found by its text (trafilatura's output keeps no classes)."""
+    first = next((text_of(p) for p in extracted.iter("p") if len(text_of(p)) >= MODULE_MIN), None)
+    if first is None:
+        return None
+    shown = next((p for p in page.index.by_tag.get("p", []) if text_of(p) == first), None)
+    if shown is None or not page.in_post(shown):
+        return None
+    for depth, ancestor in enumerate(shown.iterancestors()):
+        parent = ancestor.getparent()
+        if depth >= MODULE_DEPTH or parent is None or ancestor.tag in ("article", "main", "body"):
+            return None
+        kind = ancestor.get("class")
+        same = [s for s in parent if s.get("class") == kind] if kind else []
+        if len(same) >= MODULES_MIN:
+            return _if_more(page, same, extracted)
+    return None
+
+
+def _if_more(
+    page: Page, modules: list[HtmlElement], extracted: HtmlElement
+) -> list[HtmlElement] | None:
+    """The modules, when they hold clearly more than trafilatura kept and none is
+    a post of its own (a headline inside: a list of teasers)."""
+    if any(
+        m.find(".//h1") is not None or m.tag == "article" or not page.in_post(m) for m in modules
+    ):
+        return None
+    more = sum(len(text_of(m)) for m in modules)
+    return modules if more >= MODULE_GAIN * len(text_of(extracted)) else None
 
 
 def dense_body(page: Page) -> HtmlElement | None:

@@ -43,6 +43,10 @@ PARSER.set_element_class_lookup(
 )  # fmt: skip
 
 
+#: An ancestor so classed holds the site's logo or name, not a post's headline.
+LOGO = re.compile(r"logo|branding", re.IGNORECASE)
+#: The class WordPress themes mark the post's headline with; it wins over other ``<h1>``.
+TITLE_CLASS = re.compile(r"\b(?:entry|post|single|page)-title\b")
 #: Characters that only guide a browser's line breaking and never show: German
 #: sites hyphenate with ``&shy;`` inside words ("Wein&shy;berg"), which would
 #: otherwise split every such word in the text.
@@ -191,7 +195,23 @@ class Page:
 
     @cached_property
     def noise(self) -> set[HtmlElement]:
-        return set(self.select_all(S.NOISE))
+        """The :data:`~pipelines.extract.selectors.NOISE` regions, less those that
+        hold the post's own article: a theme whose layout wrapper is classed
+        ``sidebar`` or ``widget`` (the column beside a sidebar) would otherwise
+        make the whole post noise."""
+        found = self.select_all(S.NOISE)
+        own = self.own_article
+        if own is None:
+            return set(found)
+        return {el for el in found if not _inside(own, el)}
+
+    @cached_property
+    def own_article(self) -> HtmlElement | None:
+        """The element WordPress gives the post's id (``<article id="post-7">`` on a
+        page whose ``<body>`` is classed ``postid-7``), or None."""
+        post_id = next((c[7:] for c in self.body_classes if c.startswith("postid-")), None)
+        found = self.index.by_id.get(f"post-{post_id}") if post_id else None
+        return found[0] if found else None
 
     def in_post(self, el: HtmlElement) -> bool:
         """False for elements inside comments, sidebars, widgets, related boxes,
@@ -223,14 +243,18 @@ class Page:
         (empty, or only a link to the home page), else the first ``<h2>``/``<h3>``
         linking to the page itself (classic themes put the site name in the
         ``<h1>`` and the post title in a ``rel=bookmark`` heading)."""
-        found = (h for h in self.post_elements(self.select(S.H1)) if not self._site_heading(h))
-        headline = next(found, None)
-        if headline is not None:
-            return headline
+        found = [h for h in self.post_elements(self.select(S.H1)) if not self._site_heading(h)]
+        headline = next((h for h in found if TITLE_CLASS.search(h.get("class") or "")), None)
+        if headline is not None or found:
+            return headline if headline is not None else found[0]
         headings = (h for h in self.root.iter("h2", "h3") if self._links_here(h))
         return next(self.post_elements(headings), None)
 
     def _site_heading(self, heading: HtmlElement) -> bool:
+        """Empty, only a link home, or in a logo, a link or a menu (a post's
+        headline is never inside a link or a ``<nav>``, see :func:`_in_logo_or_menu`)."""
+        if _in_logo_or_menu(heading):
+            return True
         text = text_of(heading).replace(" ", "")
         links = S.LINKS(heading)
         linked = "".join(text_of(a) for a in links).replace(" ", "")
@@ -269,6 +293,20 @@ class Page:
         names += [n["name"] for n in self.jsonld if types_of(n) & {"WebSite", "Organization"}
                   and isinstance(n.get("name"), str)]  # fmt: skip
         return sorted({clean_text(n) for n in names if n.strip()}, key=len, reverse=True)
+
+
+def _in_logo_or_menu(heading: HtmlElement) -> bool:
+    """Inside a link, a ``<nav>`` or a logo block before any ``<article>``/``<main>``
+    around it (broken markup nests whole posts in menus; ``<body>`` is classed
+    ``wp-custom-logo`` on sites with a logo)."""
+    for ancestor in heading.iterancestors():
+        if ancestor.tag in ("article", "main", "body"):
+            return False
+        if ancestor.tag in ("a", "nav"):
+            return True
+        if LOGO.search(f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"):
+            return True
+    return False
 
 
 def _wp_asset(url: str | None) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from html import escape
 from itertools import islice
 from types import ModuleType
 from typing import Any, cast
@@ -19,6 +20,7 @@ from pipelines.extract import declared, generic, site, wordpress
 from pipelines.extract.authors import attach_bios
 from pipelines.extract.body import Body, image_key, merge_images, read_body
 from pipelines.extract.headline import shown_title, visible_headline
+from pipelines.extract.lead import LEAD_MIN_CHARS, lead_blocks
 from pipelines.extract.names import tidy_authors
 from pipelines.extract.page import Page, clean_text
 
@@ -88,8 +90,8 @@ class Fields:
 def build_post(page: Page) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """The post's PAGE_FIELDS, its field sources and its disagreements."""
     fields = Fields(page)
-    body = _body(page, fields)
-    authors = tidy_authors(_authors(fields))
+    body = _with_lead(page, _body(page, fields))
+    authors = tidy_authors(_authors(fields), page.profile.label("by"))
     if any(not author.get("bio") for author in authors):
         attach_bios(authors, [*wordpress.bios(page), *site.bios(page)])
     post = {
@@ -162,6 +164,21 @@ def _body(page: Page, fields: Fields) -> Body:
         return body or Body("", "", [], [])
     fields.sources["body"] = "generic"
     return read_body(page, element, [])
+
+
+def _with_lead(page: Page, body: Body) -> Body:
+    """``body`` with the headline's lead first, when the body lacks it: themes
+    print the lead in the post's header, above the element that holds the body
+    (see :mod:`pipelines.extract.lead`).  A lead whose start the body already
+    has (an excerpt of its first paragraph) is not repeated."""
+    leads = lead_blocks(page)
+    flat = clean_text(body.text) if leads else ""
+    leads = [t for t in leads if t[:LEAD_MIN_CHARS] not in flat]
+    if not leads:
+        return body
+    text = "\n\n".join([*leads, body.text] if body.text else leads)
+    html = "".join(f"<p>{escape(t)}</p>" for t in leads) + body.html
+    return Body(text, html, body.links, body.images)
 
 
 def _sources(sources: dict[str, str]) -> dict[str, str]:

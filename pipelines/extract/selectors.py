@@ -309,6 +309,8 @@ NOISE = css(
     ".yarpp-related",
     ".related-posts",
     ".crp_related",
+    ".wp_rp_wrap",
+    ".wp_rp",
     "#colophon",
     ".site-footer",
     ".elementor-location-footer",
@@ -334,10 +336,14 @@ BODY_NOISE = css(
     ".yarpp-related",
     ".related-posts",
     ".crp_related",
+    ".wp_rp_wrap",
+    ".wp_rp",
+    ".related_post_title",
     ".author-bio",
     ".author-info",
     ".author-box",
     ".wp-block-post-author",
+    ".saboxplugin-wrap",
     ".comments-area",
     "#comments",
     ".commentlist",
@@ -361,7 +367,9 @@ LINKS = css("a[href]")
 #: Removed from a body like BODY_NOISE: widgets that widespread plugins print
 #: inside ``the_content``: star ratings (WP-PostRatings, kk Star Ratings, Yasr),
 #: a recipe card's print/pin/jump buttons (WP Recipe Maker), share buttons (Meks
-#: Easy Social Share), related posts (Related Posts for WordPress); and a theme's
+#: Easy Social Share), related posts (Related Posts for WordPress), tables of
+#: contents (Easy Table of Contents, Table of Contents Plus, LuckyWP: the
+#: post's headings again, as links), an affiliate disclaimer (AAWP); and a theme's
 #: previous/next link printed inside the content (``rel=prev|next`` is
 #: navigation by definition, never the post's words).
 BODY_WIDGETS = css(
@@ -372,6 +380,10 @@ BODY_WIDGETS = css(
     ".wprm-recipe-link",
     ".meks_ess",
     ".rp4wp-related-posts",
+    "#ez-toc-container",
+    "#toc_container",
+    ".lwptoc",
+    ".aawp-disclaimer",
     "a[rel~=prev]",
     "a[rel~=next]",
 )
