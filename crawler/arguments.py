@@ -1,7 +1,7 @@
 """The ``-a`` options of a crawl, checked before anything is fetched.
 
 A bad option is the person's mistake, not the blog's: it ends the crawl with one
-line and exit status 2 (:class:`crawler.errors.BadSpiderArgument`).
+line and exit status 2 (:class:`blog.errors.BadSpiderArgument`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.errors import BadSpiderArgument
+from blog.errors import BadSpiderArgument
 
 TRUE = ("1", "true", "yes")
 FALSE = ("0", "false", "no")

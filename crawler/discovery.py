@@ -20,7 +20,7 @@ import lxml.etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.urls import normalise_url
+from blog.urls import normalise_url
 
 #: URL paths that are never worth fetching for posts.
 _SKIP_PATH = re.compile(

@@ -20,9 +20,9 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from blog.urls import is_within
 from crawler.discovery import Found, link_role
 from crawler.recrawl import RecrawlPlan
-from crawler.urls import is_within
 
 
 @dataclass

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from scrapy.extensions.httpcache import FilesystemCacheStorage
 
+from blog.crawl import identity_of
+
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.settings import BaseSettings
@@ -26,7 +28,7 @@ class SiteCacheStorage(FilesystemCacheStorage):
         self.archive_dir = Path(settings.get("ARCHIVE_DIR", "data"))
 
     def open_spider(self, spider: Spider) -> None:
-        self.cachedir = str(self.archive_dir / getattr(spider, "site", spider.name) / "httpcache")
+        self.cachedir = str(self.archive_dir / identity_of(spider).site / "httpcache")
         super().open_spider(spider)
 
     def _get_request_path(self, spider: Spider, request: Request) -> str:

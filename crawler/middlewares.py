@@ -31,7 +31,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.utils.asyncio import sleep
 
-from crawler.urls import same_host
+from blog.crawl import identity_of
+from blog.urls import same_host
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -156,8 +157,8 @@ class SameHostMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        base = getattr(self.crawler.spider, "base_url", None)
-        if base is None or same_host(request.url, base):
+        base = identity_of(self.crawler.spider).base_url
+        if not base or same_host(request.url, base):
             return
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("crawl/skipped/offsite")

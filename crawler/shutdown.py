@@ -31,15 +31,10 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.ossignal import install_shutdown_handlers, signal_names
 from twisted.python.failure import Failure
 
+from blog.signals import ABORTED, crawl_aborted
+
 if TYPE_CHECKING:
     from scrapy.crawler import AsyncCrawlerRunner, Crawler, CrawlerRunner
-
-#: Scrapy signal sent on the second Ctrl-C / SIGTERM (argument ``reason``):
-#: receivers save what they hold now, the process ends right after.
-crawl_aborted = object()
-ABORTED = "aborted"
-#: Close reasons of a crawl that a person or the system interrupted.
-INTERRUPTED = frozenset({"shutdown", ABORTED})
 
 
 class Interrupts:

@@ -18,8 +18,8 @@ from scrapy.exceptions import IgnoreRequest
 from twisted.internet.error import ConnectError, TCPTimedOutError, TimeoutError
 from twisted.web._newclient import ResponseFailed
 
-from crawler.items import FetchedPage
-from crawler.urls import is_within, normalise_url
+from blog.page import FetchedPage
+from blog.urls import is_within, normalise_url
 from pipelines.extract import extract_author_bio
 from pipelines.extract.rest import user_for
 

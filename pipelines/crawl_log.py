@@ -16,7 +16,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from scrapy import signals
 
-from crawler.shutdown import INTERRUPTED, crawl_aborted
+from blog.crawl import identity_of
+from blog.signals import INTERRUPTED, crawl_aborted
 from pipelines.archive.layout import write_table_atomic
 from pipelines.health import HealthPolicy, Verdict, assess, errors_by_type, interrupted
 from pipelines.schema import CRAWL_SCHEMA
@@ -67,14 +68,14 @@ class CrawlLog:
         if self.logged:
             return
         self.logged = True
-        site = getattr(spider, "site", spider.name)
+        identity = identity_of(spider)
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
-        stats.update(site=site, crawl_id=getattr(spider, "crawl_id", ""))
-        site_dir = self.archive_dir / site
+        stats.update(site=identity.site, crawl_id=identity.crawl_id)
+        site_dir = self.archive_dir / identity.site
         verdict = assess(
             stats,
             self.policy,
-            getattr(spider, "base_url", ""),
+            identity.base_url,
             last_coverage(site_dir, self.policy.min_sample),
         )
         if reason in INTERRUPTED or (reason != "finished" and verdict.healthy):

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from crawler.items import GONE_STATUSES, FetchedPage
+from blog.crawl import identity_of
+from blog.page import GONE_STATUSES, FetchedPage
 from pipelines.extract import Extraction
 from pipelines.extract.processes import ExtractorProcesses, WorkerGone, run_extraction
 from pipelines.extract.rest import apply_hints
 from pipelines.health import COVERED_FIELDS
+from pipelines.profile import load_profile
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -60,7 +62,7 @@ class ExtractionPipeline:
                 self.crawler.stats.set_value("extract/workers_lost", self.workers.lost)
 
     async def _extract(self, item: FetchedPage) -> tuple[Extraction, float]:
-        profile = getattr(self.crawler.spider, "profile", None)
+        profile = load_profile(identity_of(self.crawler.spider).site)
         page = (item.body, item.encoding, item.url, profile, item.fetched_at)
         if self.workers is not None:
             try:

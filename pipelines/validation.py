@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.items import FetchedPage
+from blog.page import FetchedPage
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

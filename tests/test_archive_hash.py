@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.items import FetchedPage
+from blog.page import FetchedPage
 from pipelines.archive.content import content_hash, navigation_hash
 from pipelines.schema import CONTENT_FIELDS, NAVIGATION_FIELDS
 

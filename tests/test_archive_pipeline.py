@@ -33,8 +33,7 @@ root, crawl_n, plan = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
 
 class Spider(scrapy.Spider):
     name = "archive_test"
-    site = "testsite"
-    crawl_id = f"2026010{crawl_n}T000000Z-c{crawl_n}"
+    identity = CrawlIdentity("testsite", f"2026010{crawl_n}T000000Z-c{crawl_n}")
 
     async def start(self):
         at = T0 + timedelta(days=crawl_n)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from blog.errors import BadSpiderArgument
 from crawler.arguments import CrawlArguments, parse_arguments
-from crawler.errors import BadSpiderArgument
 
 WORDPRESS = ("wordpress", ("base_url", "site", "full"), None)
 MATERNA = ("materna", ("base_url", "full"), "materna")

@@ -1,12 +1,14 @@
 """Static checks: the house style's linters pass on the whole repository.
 
 ``ruff check`` and ``ruff format --check`` over the repository, and ``mypy``
-(strict, configured in pyproject.toml for ``crawler/`` and ``pipelines/``), each
-run from the repository root with this interpreter and expected to exit 0.
+(strict, configured in pyproject.toml for ``blog/``, ``crawler/`` and ``pipelines/``), each
+run from the repository root with this interpreter and expected to exit 0; and the
+layers' imports point one way: ``crawler`` may use ``pipelines``, both use ``blog``.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import subprocess
 import sys
@@ -35,3 +37,28 @@ def test_mypy_strict_is_clean() -> None:
     result = _run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success: no issues found" in result.stdout
+
+
+#: package -> packages of ours it must never import (at any depth, lazily or not)
+FORBIDDEN_IMPORTS = {"blog": ("crawler", "pipelines"), "pipelines": ("crawler",)}
+
+
+def _imported_packages(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN_IMPORTS))
+def test_imports_point_one_way(package: str) -> None:
+    offenders = [
+        f"{path.relative_to(REPO)} imports {name}"
+        for path in sorted((REPO / package).rglob("*.py"))
+        for name in sorted(_imported_packages(path) & set(FORBIDDEN_IMPORTS[package]))
+    ]
+    assert offenders == []

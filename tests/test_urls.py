@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.urls import is_within, normalise_url
+from blog.urls import is_within, normalise_url
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from scrapy.exceptions import (
 from scrapy.utils.ossignal import install_shutdown_handlers
 from scrapy.utils.project import inside_project
 
-from crawler.errors import UserFacingError
+from blog.errors import UserFacingError
 from crawler.shutdown import Interrupts
 from pipelines.archive import ArchiveLocked, SiteLayout
 from pipelines.archive.layout import ArchiveUnusable, check_writable

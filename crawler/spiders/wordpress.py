@@ -25,12 +25,13 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from blog.crawl import CrawlIdentity
+from blog.page import GONE_STATUSES, FetchedPage
+from blog.urls import normalise_url
 from crawler import discovery
 from crawler.arguments import CrawlArguments, parse_arguments
 from crawler.frontier import Frontier
-from crawler.items import GONE_STATUSES, FetchedPage
 from crawler.recrawl import RecrawlPlan
-from crawler.urls import normalise_url
 from pipelines.archive import known_posts
 from pipelines.profile import load_profile
 
@@ -62,7 +63,8 @@ class WordPressSpider(Spider):
         self.full: bool = args.full
         super().__init__(**kwargs)
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
-        self.crawl_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+        crawl_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+        self.identity = CrawlIdentity(self.site, crawl_id, self.base_url)
         self.plan = RecrawlPlan(known={}, full=True)
         self.frontier = Frontier(self.base_url, self.plan)
         self.rest_users: dict[int, dict[str, str]] = {}

@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from crawler.items import FetchedPage
+from blog.page import FetchedPage
 from pipelines.archive.content import canonical, content_hash, legacy_hash, navigation_hash
 from pipelines.archive.events import ALIAS, BACK, EVENT_SCHEMA, GONE, Event
 from pipelines.archive.index import PostState, load_states

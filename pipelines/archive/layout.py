@@ -24,7 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from crawler.errors import UserFacingError
+from blog.errors import UserFacingError
 
 logger = logging.getLogger(__name__)
 

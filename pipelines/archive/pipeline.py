@@ -23,8 +23,9 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.items import GONE_STATUSES, FetchedPage
-from crawler.shutdown import crawl_aborted
+from blog.crawl import identity_of
+from blog.page import GONE_STATUSES, FetchedPage
+from blog.signals import crawl_aborted
 from pipelines.archive.archive import InvalidPost, Outcome, SiteArchive
 from pipelines.archive.layout import ArchiveUnusable
 from pipelines.crawl_log import crawl_verdict
@@ -76,8 +77,8 @@ class ArchivePipeline:
         # Arrow's default allocator keeps what a part or a rebuild freed; a crawl
         # writes a little at a time for hours, and malloc gives it back.
         pa.set_memory_pool(pa.system_memory_pool())
-        spider: Any = self.crawler.spider  # any spider with site and crawl_id
-        archive = SiteArchive(self.root, spider.site, spider.crawl_id, warc=self.warc)
+        identity = identity_of(self.crawler.spider)
+        archive = SiteArchive(self.root, identity.site, identity.crawl_id, warc=self.warc)
         archive.open()
         self.archive = archive
         if self.flush_seconds > 0:

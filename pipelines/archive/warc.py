@@ -27,7 +27,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
-from crawler.items import FetchedPage
+from blog.page import FetchedPage
 from pipelines.archive.layout import fsync_dir
 from pipelines.extract.rest import read_recorded, recorded_hints
 
