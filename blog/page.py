@@ -35,6 +35,9 @@ class FetchedPage:
     site: str
     source: str
     hints: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: Pages fetched for this one's row: the author archives it links to, where the
+    #: REST API names no authors (``crawler.holding``); archived with it.
+    companions: list[FetchedPage] = field(default_factory=list, repr=False)
     #: Set by the extraction pipeline: "post" or why the page is not one.
     kind: str | None = None
     #: Set by the extraction pipeline for posts: the row's page-derived fields.

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import lxml.etree
 from scrapy.utils.gz import gunzip
@@ -46,7 +46,13 @@ _PAGINATION_REL = re.compile(r"""\brel\s*=\s*["']?(next|prev)\b""", re.IGNORECAS
 _HREF = re.compile(r"""\bhref\s*=\s*["']([^"'<>]*)["']""", re.IGNORECASE)
 _BREAK_TAG = re.compile(r"<(?:br|/p|/div|/li)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+#: An author's archive (WordPress's ``/author/<slug>/``; German sites rename the base).
+_AUTHOR_ARCHIVE = re.compile(r"/(author|autor|autoren)/[^/]+/$", re.IGNORECASE)
 GZIP_MAGIC = b"\x1f\x8b"
+REST_PAGE_SIZE = 100
+#: What the posts listing is asked for: ids and links to find posts, the dates and
+#: author id that complete what a theme's page does not print.
+REST_POST_FIELDS = "id,link,date_gmt,modified_gmt,author"
 _NOT_PAGES = ("mailto:", "javascript:", "tel:", "#", "data:")
 _SAFE_XML = lxml.etree.XMLParser(
     resolve_entities=False, no_network=True, recover=True, huge_tree=False, load_dtd=False
@@ -59,6 +65,31 @@ class Found:
 
     url: str
     hints: dict[str, Any] = field(default_factory=dict)
+
+
+def index_urls(base: str) -> list[tuple[str, str]]:
+    """The documents every WordPress blog may offer, as (URL, source): robots.txt,
+    core's and Yoast's sitemaps, the feed; the REST API's are :func:`rest_users_url`
+    and :func:`rest_posts_url`."""
+    return [
+        (urljoin(base, "/robots.txt"), "robots"),
+        (urljoin(base, "wp-sitemap.xml"), "sitemap"),
+        (urljoin(base, "sitemap_index.xml"), "sitemap"),
+        (urljoin(base, "feed/"), "feed"),
+    ]
+
+
+def rest_users_url(base: str) -> str:
+    return urljoin(base, "wp-json/wp/v2/users?per_page=100")
+
+
+def rest_posts_url(base: str, page: int, modified_after: str | None = None) -> str:
+    """One page of ``/wp/v2/posts``; ``modified_after`` limits it to recent edits."""
+    query: dict[str, str | int] = {"per_page": REST_PAGE_SIZE, "page": page}
+    query["_fields"] = REST_POST_FIELDS
+    if modified_after:
+        query["modified_after"] = modified_after
+    return urljoin(base, "wp-json/wp/v2/posts?" + urlencode(query))
 
 
 def robots_sitemaps(body: bytes, base: str) -> list[str]:
@@ -207,6 +238,11 @@ def link_role(url: str) -> str:
     if _LISTING_PATH.search(parts.path):
         return "listing"
     return "page"
+
+
+def is_author_archive(url: str) -> bool:
+    """An author's archive page, where themes print the bio a post page may lack."""
+    return bool(_AUTHOR_ARCHIVE.search(urlsplit(url).path))
 
 
 def _parse_xml(body: bytes) -> lxml.etree._Element | None:

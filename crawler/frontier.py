@@ -21,8 +21,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from blog.urls import is_within
-from crawler.discovery import Found, link_role
+from crawler.discovery import Found, is_author_archive, link_role
 from crawler.recrawl import RecrawlPlan
+
+
+@dataclass
+class EndStage:
+    """What a crawl asks for once everything found is fetched: (URL, source) pairs,
+    and the counts for the crawl's stats."""
+
+    requests: list[tuple[str, str]]
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -49,6 +58,8 @@ class Frontier:
     index_hits: int = 0
     deferred: list[str] = field(default_factory=list)
     reading_archives: bool = False
+    #: an incremental crawl's home page links, read only if no index told anything
+    root_links: list[str] = field(default_factory=list)
     ended: bool = False
 
     def __post_init__(self) -> None:
@@ -57,6 +68,9 @@ class Frontier:
 
     def on_site(self, url: str) -> bool:
         return is_within(url, self.base_url)
+
+    def author_archives(self, links: Iterable[str]) -> list[str]:
+        return [url for url in links if is_author_archive(url) and self.on_site(url)]
 
     def offer(self, found: Iterable[Found], source: str) -> int:
         """Put the posts an index names and this crawl wants in the backlog; the
@@ -117,7 +131,8 @@ class Frontier:
         every published post: then none.  A sitemap may leave posts out (an SEO plugin
         drops ``noindex`` ones): then the home page's ``page/N/``, a tenth of a request
         per post.  With neither, every listing."""
-        kept, self.deferred = self.deferred, []
+        kept = [url for url in self.deferred if url not in self.requested]
+        self.deferred = []
         if self.rest_listed:
             wanted: list[str] = []
         elif self.complete_index():
@@ -125,6 +140,33 @@ class Frontier:
         else:
             self.reading_archives, wanted = True, kept
         return wanted, len(kept) - len(wanted)
+
+    def at_end(self, canaries: int) -> EndStage | None:
+        """The next stage once the crawl ran dry, None when there is none: first the
+        kept listings (:meth:`listings_at_end`, again while they name more), then
+        once the home page's links where no index answered, the rechecks and the
+        canaries."""
+        if self.ended:
+            return None
+        wanted, skipped = self.listings_at_end()
+        counts = {"discovery/archives/skipped": skipped} if skipped else {}
+        if wanted:
+            return EndStage([(url, "listing") for url in wanted], counts)
+        self.ended = True
+        requests = self._fallback_listing()
+        if requests:
+            counts["discovery/listing/fallback"] = 1
+        rechecks, chosen = self.rechecks(), self.canaries(canaries)
+        requests += [(url, "recheck") for url in rechecks] + [(url, "canary") for url in chosen]
+        counts |= {"discovery/rechecked": len(rechecks), "discovery/canary": len(chosen)}
+        return EndStage(requests, {key: n for key, n in counts.items() if n})
+
+    def _fallback_listing(self) -> list[tuple[str, str]]:
+        """An incremental crawl that no index told anything reads the home page's links."""
+        if not self.root_links or self.index_hits:
+            return []
+        pages, listings = self.follow_new(self.root_links)
+        return [(url, "link") for url in pages] + [(url, "listing") for url in listings]
 
     def complete_index(self) -> bool:
         return self.rest_listed or (bool(self.indexed) and not self.index_failed)

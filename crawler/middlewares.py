@@ -11,6 +11,8 @@
 * :class:`SameHostMiddleware` refuses every request to another host (or
   another port of the blog's host), whatever produced it: a link, a sitemap
   entry, a redirect or robots.txt.  Counted in ``crawl/skipped/offsite``.
+  Scrapy's OffsiteMiddleware is not enough: it ignores ports and lets every
+  ``dont_filter`` request pass, which all of the spider's page requests are.
 * :class:`SizeLimitMiddleware` replaces HttpCompressionMiddleware: a response
   larger than ``DOWNLOAD_MAXSIZE``, before or after decompression, is dropped
   with one warning and counted in ``crawl/skipped/too_large``.

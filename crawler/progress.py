@@ -1,21 +1,14 @@
 """Progress of a running crawl: pages queued / fetched / posts archived, rate, time left.
 
 A Scrapy extension.  Every ``PROGRESS_INTERVAL`` seconds (default 10; 0 turns
-it off) it reads the crawl's stats and reports one line::
+it off) it reports one line from the crawl's stats (:func:`progress_line`)::
 
     progress: 120 pages queued, 80 fetched, 75 posts archived, 12.0 posts/min, ~3 min left
 
-On a terminal (stderr is a TTY) the line is redrawn in place with ``\\r`` every
-second, cut to the terminal's width; otherwise (cron, a log file) it is logged
-at INFO through this module's logger.  Both come from :func:`progress_line`.
-
-pages queued is ``scheduler/enqueued`` (every distinct URL the crawl decided to
-fetch), or ``downloader/request_count`` when more requests were sent (robots.txt
-and author archives go past the scheduler): both only grow, and neither is
-below the responses; plus ``discovery/waiting``, the posts an index named that
-wait for their turn in the scheduler.  fetched is ``response_received_count``,
-archived is the sum of ``archive/posts_{new,changed,relinked,unchanged}``.  Time
-left is the not-yet-fetched URLs at the fetch rate so far.
+redrawn in place on a terminal, logged at INFO otherwise (cron, a log file).
+Queued counts what the scheduler took or the downloader sent (robots.txt goes
+past the scheduler) plus the posts waiting in the frontier's backlog; time
+left is the URLs not fetched yet at the fetch rate so far.
 """
 
 from __future__ import annotations

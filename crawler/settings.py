@@ -44,7 +44,6 @@ DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 100,
     "pipelines.validation.PostValidationPipeline": 200,
-    "pipelines.authors.AuthorBioPipeline": 300,
     "pipelines.archive.pipeline.ArchivePipeline": 900,
 }
 # Posts named by a sitemap or the REST API wait as URLs and go to the

@@ -1,5 +1,9 @@
 """The extraction pipeline: the one place a fetched page is parsed into a post.
 
+A post is completed from what discovery knew (:func:`pipelines.extract.rest.apply_hints`,
+which ``scrapy reextract`` calls on the hints the WARC recorded), including the
+bios read from the author archives the spider fetched with the page.
+
 Setting ``EXTRACT_PROCESSES`` (default 1): extraction runs in that many worker
 processes beside the crawl (:mod:`pipelines.extract.processes`), so a fast
 crawl uses a second core; 0 extracts in the crawl's own process.
@@ -12,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from blog.crawl import identity_of
 from blog.page import GONE_STATUSES, FetchedPage
-from pipelines.extract import Extraction
+from pipelines.extract import Extraction, extract_author_bio
+from pipelines.extract.page import decode_page
 from pipelines.extract.processes import ExtractorProcesses, WorkerGone, run_extraction
 from pipelines.extract.rest import apply_hints
 from pipelines.health import COVERED_FIELDS
-from pipelines.profile import load_profile
+from pipelines.profile import SiteProfile, load_profile
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -33,6 +38,7 @@ class ExtractionPipeline:
         self.crawler = crawler
         self.workers = ExtractorProcesses(processes) if processes > 0 else None
         self._counts: Counter[str] = Counter()
+        self._bios: dict[str, str | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
@@ -49,9 +55,22 @@ class ExtractionPipeline:
         item.kind = result.kind
         item.post = result.post
         if item.post is not None:
+            if item.companions:
+                item.hints["author_bios"] = self._author_bios(item.companions)
             apply_hints(item.post, item.hints)
             self._count_sources(item.post, result.disagreements)
         return item
+
+    def _author_bios(self, archives: list[FetchedPage]) -> dict[str, str]:
+        """Archive URL to bio, for the author archives fetched with a page (each read once)."""
+        for archive in archives:
+            if archive.url not in self._bios:
+                html = decode_page(archive.body, archive.encoding)
+                self._bios[archive.url] = extract_author_bio(html, archive.url, self._profile())
+        return {a.url: bio for a in archives if (bio := self._bios[a.url])}
+
+    def _profile(self) -> SiteProfile:
+        return load_profile(identity_of(self.crawler.spider).site)
 
     async def close_spider(self) -> None:
         self._publish_counts()
@@ -62,8 +81,7 @@ class ExtractionPipeline:
                 self.crawler.stats.set_value("extract/workers_lost", self.workers.lost)
 
     async def _extract(self, item: FetchedPage) -> tuple[Extraction, float]:
-        profile = load_profile(identity_of(self.crawler.spider).site)
-        page = (item.body, item.encoding, item.url, profile, item.fetched_at)
+        page = (item.body, item.encoding, item.url, self._profile(), item.fetched_at)
         if self.workers is not None:
             try:
                 return await self.workers.extract(*page)

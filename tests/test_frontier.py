@@ -72,3 +72,35 @@ def test_rechecks_and_canaries_of_an_incremental_crawl() -> None:
     assert frontier.rechecks() == [BASE + "unlisted/"]
     frontier.yielded.add(BASE + "listed/")
     assert frontier.canaries(3) == [BASE + "unlisted/"]
+
+
+def test_the_end_stages_come_in_order_and_each_once() -> None:
+    known = {BASE + "old/": _known(BASE + "old/", datetime(2024, 3, 1, tzinfo=UTC))}
+    frontier = Frontier(BASE, RecrawlPlan(known, full=True))
+    frontier.follow([ARCHIVE, BASE + "page/3/"])
+    first = frontier.at_end(canaries=2)
+    assert first is not None
+    assert first.requests == [(ARCHIVE, "listing"), (BASE + "page/3/", "listing")]
+    # no index: from now on the listings' listings are read at once
+    assert frontier.follow([ARCHIVE, HOME_LISTING]) == ([], [HOME_LISTING])
+    last = frontier.at_end(canaries=2)
+    assert last is not None  # nothing listed the archived post: checked again
+    assert (last.requests, last.counts) == (
+        [(BASE + "old/", "recheck")],
+        {"discovery/rechecked": 1},
+    )
+    assert frontier.at_end(canaries=2) is None
+
+
+def test_an_incremental_crawl_no_index_answered_reads_the_home_page_links() -> None:
+    known = {BASE + "old/": _known(BASE + "old/", datetime(2024, 3, 1, tzinfo=UTC))}
+    frontier = Frontier(BASE, RecrawlPlan(known, full=False))
+    frontier.root_links = [BASE + "new/", BASE + "old/", HOME_LISTING]
+    stage = frontier.at_end(canaries=1)
+    assert stage is not None
+    assert stage.requests == [
+        (BASE + "new/", "link"),
+        (HOME_LISTING, "listing"),
+        (BASE + "old/", "canary"),
+    ]
+    assert stage.counts == {"discovery/listing/fallback": 1, "discovery/canary": 1}

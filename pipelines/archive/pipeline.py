@@ -2,8 +2,8 @@
 
 Settings: ``ARCHIVE_DIR`` (default ``"data"``), ``ARCHIVE_FLUSH_EVERY`` (rows per
 part, default 20), ``ARCHIVE_FLUSH_SECONDS`` (also flush what is buffered this
-often, default 5; 0: by count only), ``ARCHIVE_WARC_ENABLED`` (default True).  The spider must have
-``site`` and ``crawl_id`` string attributes.
+often, default 5; 0: by count only), ``ARCHIVE_WARC_ENABLED`` (default True).  The
+site and crawl come from the spider's :class:`blog.crawl.CrawlIdentity`.
 
 Scrapy calls ``close_spider`` before the close reason is known, so the pipeline
 flushes and finalises the WARC there, and rebuilds ``posts.parquet`` (only when
@@ -41,7 +41,8 @@ _OUTCOME_STATS = {
 
 
 class ArchivePipeline:
-    """Adds changed posts as versions, gone posts as events, every post page to WARC."""
+    """Adds changed posts as versions, gone posts as events, every post page and the
+    author archives its bios came from to WARC."""
 
     def __init__(
         self,
@@ -58,6 +59,7 @@ class ArchivePipeline:
         self.warc = warc
         self.archive: SiteArchive | None = None
         self._timer: Any = None
+        self._companions: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -163,6 +165,15 @@ class ArchivePipeline:
             self._inc("archive/posts_back")
         if item.status == 200:
             self.archive.record_page(item)
+            self._record_companions(item)
+
+    def _record_companions(self, item: FetchedPage) -> None:
+        """The author archives a post's bios came from, each once per crawl."""
+        assert self.archive is not None
+        for page in item.companions:
+            if page.url not in self._companions:
+                self._companions.add(page.url)
+                self.archive.record_page(page)
 
     def _archive_gone(self, item: FetchedPage) -> None:
         assert self.archive is not None

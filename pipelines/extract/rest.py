@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from blog.urls import normalise_url
 from pipelines.extract.authors import is_name
 
 REST = "rest"
@@ -25,19 +26,25 @@ def apply_hints(post: dict[str, Any], hints: dict[str, Any]) -> None:
     """Fill ``post`` in place from ``hints``: the REST API's facts (:func:`apply_rest`),
     then the bios read from author archives (``author_bios``: archive URL to bio)."""
     apply_rest(post, hints)
-    bios: dict[str, str] = hints.get("author_bios") or {}
+    bios = {normalise_url(url): bio for url, bio in (hints.get("author_bios") or {}).items()}
+    users: Users = hints.get("rest_users") or {}
     for author in post.get("authors") or []:
-        if not author.get("bio") and author.get("url") in bios:
-            author["bio"] = bios[author["url"]]
+        url = normalise_url(author["url"]) if author.get("url") else None
+        if not author.get("bio") and url in bios and not user_for(author, users):
+            author["bio"] = bios[url]
 
 
 def recorded_hints(hints: dict[str, Any], post: dict[str, Any] | None) -> dict[str, Any]:
     """The part of ``hints`` that ``post`` depends on, JSON-ready: the post's own REST
     facts, the API users who are its authors, the archive bios it was given."""
-    keys = ("post_id", "rest", "known_modified", "author_bios")
+    keys = ("post_id", "rest", "known_modified")
     kept = {key: hints[key] for key in keys if hints.get(key)}
-    users: Users = hints.get("rest_users") or {}
     authors = (post or {}).get("authors") or []
+    urls = {normalise_url(a["url"]) for a in authors if a.get("url")}
+    bios = {url: bio for url, bio in (hints.get("author_bios") or {}).items() if url in urls}
+    if bios:
+        kept["author_bios"] = bios
+    users: Users = hints.get("rest_users") or {}
     author_id = (hints.get("rest") or {}).get("author")
     used = {uid: u for uid, u in users.items() if uid == author_id
             or any(user_for(a, {uid: u}) for a in authors)}  # fmt: skip
