@@ -142,10 +142,18 @@ class Frontier:
         return wanted, len(kept) - len(wanted)
 
     def at_end(self, canaries: int) -> EndStage | None:
-        """The next stage once the crawl ran dry, None when there is none: first the
-        kept listings (:meth:`listings_at_end`, again while they name more), then
-        once the home page's links where no index answered, the rechecks and the
-        canaries."""
+        """The next stage that asks for anything once the crawl ran dry, None when
+        there is none: first the kept listings (:meth:`listings_at_end`, again while
+        they name more), then once the home page's links where no index answered,
+        the rechecks and the canaries."""
+        counts: dict[str, int] = {}
+        while (stage := self._next_stage(canaries)) is not None:
+            counts |= {key: counts.get(key, 0) + n for key, n in stage.counts.items()}
+            if stage.requests:
+                return EndStage(stage.requests, counts)
+        return None
+
+    def _next_stage(self, canaries: int) -> EndStage | None:
         if self.ended:
             return None
         wanted, skipped = self.listings_at_end()

@@ -56,8 +56,6 @@ class WordPressSpider(Spider):
         self.allowed_domains = [urlsplit(base_url).hostname or ""]
         self.frontier = Frontier(base_url, RecrawlPlan(known={}, full=True))
         self.holding = Holding()
-        self.rest_users: dict[int, dict[str, str]] = {}
-        self.rest_posts: dict[str, dict[str, Any]] = {}
         self.canaries, self.batch = 3, 64
 
     @classmethod
@@ -66,6 +64,7 @@ class WordPressSpider(Spider):
         archive = Path(crawler.settings.get("ARCHIVE_DIR", "data")) / spider.identity.site
         plan = RecrawlPlan(known_posts(archive), spider.full)
         spider.frontier = Frontier(spider.identity.base_url, plan)
+        spider.holding.known_modified = plan.unchanged_modification
         spider.canaries = crawler.settings.getint("HEALTH_CANARY_POSTS", 3)
         spider.batch = max(1, crawler.settings.getint("DISCOVERY_BATCH", 64))
         return spider
@@ -88,11 +87,13 @@ class WordPressSpider(Spider):
             if self.frontier.backlog or in_flight(self.crawler):
                 continue
             for page in self.holding.release_all():  # for answers that never came
-                yield self._with_rest(page)
-            if not (requests := list(self._end_requests())):
+                yield page
+            if (stage := self.frontier.at_end(self.canaries)) is None:
                 return
-            for request in requests:
-                yield request
+            for key, count in stage.counts.items():
+                self._stats.inc_value(key, count)
+            for url, source in stage.requests:
+                yield self._page_request(url, source)
 
     def parse_root(self, response: Response) -> Iterator[FetchedPage | Request]:
         """The blog answers: ask every discovery source, then read the home page."""
@@ -158,7 +159,7 @@ class WordPressSpider(Spider):
     def parse_rest_posts(self, response: Response) -> Iterator[Request | FetchedPage]:
         self._stats.inc_value("discovery/rest/documents")
         found = discovery.parse_rest_posts(response.body, response.url)
-        self.rest_posts.update((f.url, f.hints["rest"]) for f in found if "rest" in f.hints)
+        self.holding.posts.update((f.url, f.hints["rest"]) for f in found if "rest" in f.hints)
         self.frontier.rest_listed = self.frontier.rest_listed or bool(found)
         self._offer(found, "rest")
         if response.meta["rest_page"] == 1:
@@ -167,8 +168,8 @@ class WordPressSpider(Spider):
         yield from self._release(self.holding.rest_answered())
 
     def parse_users(self, response: Response) -> Iterator[FetchedPage | Request]:
-        self.rest_users |= discovery.parse_rest_users(response.body, response.url)
-        yield from self._release(self.holding.rest_answered(users=bool(self.rest_users)))
+        users = discovery.parse_rest_users(response.body, response.url)
+        yield from self._release(self.holding.rest_answered(users))
 
     def _offer(self, found: list[discovery.Found], source: str) -> None:
         """Posts an index named: the wanted ones wait in the frontier's backlog."""
@@ -197,31 +198,21 @@ class WordPressSpider(Spider):
     def parse_author(self, response: Response) -> Iterator[FetchedPage | Request]:
         """An author archive pages wait for; read like any page besides."""
         page = fetched_page(response, self.identity.site) if is_html(response) else None
-        yield from self._release((self.holding.author_answered(response.meta["author"], page), []))
+        yield from self._release(self.holding.author_answered(response.meta["author"], page))
         yield from self.parse_page(response)
 
     def author_failed(self, failure: Failure) -> Iterator[FetchedPage | Request]:
         url = failure.request.meta["author"]  # type: ignore[attr-defined]
-        yield from self._release((self.holding.author_answered(url, None), []))
+        yield from self._release(self.holding.author_answered(url, None))
 
     def _release(self, release: Release) -> Iterator[FetchedPage | Request]:
         """Pages that may go on, and the author archives other pages wait for."""
         pages, authors = release
-        yield from (self._with_rest(page) for page in pages)
+        yield from pages
         for url in authors:
             self._stats.inc_value("authors/bio_lookups")
             self.frontier.requested.add(url)
             yield author_request(url, self.parse_author, self.author_failed)
-
-    def _with_rest(self, page: FetchedPage) -> FetchedPage:
-        """The page with what the REST API said of its post and of the blog's authors."""
-        if self.rest_users:
-            page.hints["rest_users"] = self.rest_users
-        if page.url in self.rest_posts:
-            page.hints["rest"] = self.rest_posts[page.url]
-        elif (since := self.frontier.plan.unchanged_modification(page.url)) is not None:
-            page.hints["known_modified"] = since
-        return page
 
     def _page_request(self, url: str, source: str, **meta: Any) -> Request:
         self.frontier.requested.add(url)
@@ -231,16 +222,6 @@ class WordPressSpider(Spider):
     def _requests(self, pages: Iterable[str], listings: Iterable[str]) -> Iterator[Request]:
         yield from (self._page_request(url, "link") for url in pages)
         yield from (self._page_request(url, "listing") for url in listings)
-
-    def _end_requests(self) -> Iterator[Request]:
-        """The first end stage that asks for anything (:meth:`Frontier.at_end`)."""
-        while (stage := self.frontier.at_end(self.canaries)) is not None:
-            for key, count in stage.counts.items():
-                self._stats.inc_value(key, count)
-            yield from (self._page_request(url, source) for url, source in stage.requests)
-            self._note_frontier()
-            if stage.requests:
-                return
 
     def _note_frontier(self) -> None:
         """``discovery/waiting``: posts in the backlog; ``discovery/unchanged``: archived
