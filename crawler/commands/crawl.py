@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -47,6 +48,8 @@ NOT_IN_PROJECT = (
     "no scrapy.cfg in {cwd} or above: run `scrapy crawl` from the blog-archiver directory,"
     " the one with scrapy.cfg"
 )
+#: ``scheme://…``: an ARCHIVE_DIR that names object storage (or another URI), not a folder
+URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: Failures whose message is the whole story: printed as one line, no traceback.
 EXPECTED_ERRORS: tuple[type[BaseException], ...] = (UserFacingError, ArchiveLocked)
 #: Where Scrapy and asyncio log the failures above with a traceback.
@@ -149,7 +152,7 @@ class Command(ScrapyCrawlCommand):
         (ArchiveUnusable) or another crawl holds it (ArchiveLocked)."""
         if not site or self.settings is None:
             return
-        layout = SiteLayout.of(Path(self.settings.get("ARCHIVE_DIR", "data")) / site)
+        layout = SiteLayout.of(archive_root(self.settings.get("ARCHIVE_DIR", "data")) / site)
         check_writable(layout.site_dir)
         if layout.lock_path.exists():
             probe = SiteLock(layout.lock_path, site)
@@ -172,6 +175,16 @@ class Command(ScrapyCrawlCommand):
     def _fail(self, message: str, status: int) -> None:
         print(f"error: {message}", file=sys.stderr)
         self.exitcode = status
+
+
+def archive_root(value: str) -> Path:
+    """ARCHIVE_DIR as a local folder; a URI (``s3://bucket/prefix``, ``file://…``) is
+    refused with ArchiveUnusable before anything is written: only folders work yet."""
+    if URI.match(value):
+        raise ArchiveUnusable(
+            f"ARCHIVE_DIR={value}: URIs (object storage) are not supported yet; give a local folder"
+        )
+    return Path(value)
 
 
 class _OneLineErrors(logging.Filter):

@@ -64,7 +64,7 @@ class WordPressSpider(Spider):
         super().__init__(**kwargs)
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
         crawl_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-        self.identity = CrawlIdentity(self.site, crawl_id, self.base_url)
+        self.identity = CrawlIdentity(self.site, crawl_id, self.base_url, args.job)
         self.plan = RecrawlPlan(known={}, full=True)
         self.frontier = Frontier(self.base_url, self.plan)
         self.rest_users: dict[int, dict[str, str]] = {}
