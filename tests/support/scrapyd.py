@@ -124,7 +124,9 @@ class ScrapydServer:
 
 def _node_environment() -> dict[str, str]:
     """The node's environment: no PYTHONPATH into the checkout, so code comes from the egg."""
-    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE")}
+    return {
+        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE")
+    }
 
 
 def deploy(servers: list[ScrapydServer], workdir: Path) -> list[str]:
@@ -138,7 +140,9 @@ def deploy(servers: list[ScrapydServer], workdir: Path) -> list[str]:
     for name in ("pyproject.toml", "setup.py", "README.md", "scrapy.cfg"):
         shutil.copy(REPO / name, source / name)
     for package in ("blog", "crawler", "pipelines"):
-        shutil.copytree(REPO / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            REPO / package, source / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
     with (source / "scrapy.cfg").open("a", encoding="utf-8") as cfg:
         for n, server in enumerate(servers, 1):
             cfg.write(f"\n[deploy:node{n}]\nurl = {server.url}/\n")
