@@ -120,5 +120,6 @@ FLEET_MAX_PROC = 4
 FLEET_PROJECT = "blog-archiver"
 # Settings every fleet job gets (schedule.json's setting=), besides ARCHIVE_DIR.
 FLEET_JOB_SETTINGS: dict[str, str] = {}
-# Seconds to wait for one answer of a Scrapyd node.
-FLEET_TIMEOUT = 10.0
+# Seconds to wait for one answer of a Scrapyd node: the first schedule.json after a
+# deploy waits for Scrapyd to list the egg's spiders in a new process.
+FLEET_TIMEOUT = 30.0

@@ -3,6 +3,7 @@ and what Scrapyd needs of a crawl (its options, profiles from a zip, the cache's
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -229,3 +230,13 @@ def test_an_archive_uri_is_refused_before_anything_is_written(tmp_path: Path, ur
         f"error: ARCHIVE_DIR={uri}: URIs (object storage) are not supported yet; give a local folder"
     ]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_readme_fleet_file_is_a_good_fleet_file() -> None:
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Many blogs", 1)[1]
+    (example,) = re.findall(r"```toml\n(.*?)```", section.split("\n## ", 1)[0], flags=re.DOTALL)
+    blogs = parse_fleet(example)
+    assert [(b.name, b.schedule, b.profile) for b in blogs] == [
+        ("materna", "nightly", "materna"),
+        ("example", "weekly", "default"),
+    ]

@@ -58,7 +58,7 @@ class Fleet:
         max_proc = settings.getint("FLEET_MAX_PROC", 4)
         if max_proc < 1:
             raise FleetFileError("FLEET_MAX_PROC must be at least 1")
-        timeout = settings.getfloat("FLEET_TIMEOUT", 10.0)
+        timeout = settings.getfloat("FLEET_TIMEOUT", 30.0)
         return cls(
             blogs=load_fleet(Path(settings.get("FLEET_FILE", "fleet.toml"))),
             nodes=[ScrapydNode(url, timeout) for url in urls],

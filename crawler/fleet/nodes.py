@@ -65,7 +65,7 @@ def parse_job_id(value: str) -> tuple[str, datetime] | None:
 class ScrapydNode:
     """One Scrapyd server at ``url`` (``http://host:6800``)."""
 
-    def __init__(self, url: str, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
         self.url = node_key(url)
         self.timeout = timeout
 

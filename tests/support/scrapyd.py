@@ -60,14 +60,14 @@ class ScrapydServer:
     def start(self) -> ScrapydServer:
         self.home.mkdir(parents=True, exist_ok=True)
         (self.home / "scrapyd.conf").write_text(self._config(), encoding="utf-8")
-        log = (self.home / "scrapyd.out").open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "scrapyd"],
-            cwd=self.home,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=_node_environment(),
-        )
+        with (self.home / "scrapyd.out").open("wb") as log:  # the child keeps its own copy
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "scrapyd"],
+                cwd=self.home,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=_node_environment(),
+            )
         self._wait_ready()
         return self
 
@@ -130,10 +130,11 @@ def _node_environment() -> dict[str, str]:
 
 
 def deploy(servers: list[ScrapydServer], workdir: Path) -> list[str]:
-    """``scrapyd-deploy -a`` of the checkout to every server; the answers it printed.
+    """``scrapyd-deploy`` of the checkout to every server; the answers it printed.
 
-    The deploy targets are the checkout's ``scrapy.cfg`` plus one ``[deploy:nodeN]``
-    section per server, in a copy of the files the egg is built from."""
+    The egg is built once (``--build-egg``) and sent to every target (``-a --egg``):
+    the checkout's ``scrapy.cfg`` plus one ``[deploy:nodeN]`` section per server, in a
+    copy of the files the egg is built from (the servers' ports change every run)."""
     source = workdir / "source"
     shutil.rmtree(source, ignore_errors=True)
     source.mkdir(parents=True)
@@ -146,8 +147,15 @@ def deploy(servers: list[ScrapydServer], workdir: Path) -> list[str]:
     with (source / "scrapy.cfg").open("a", encoding="utf-8") as cfg:
         for n, server in enumerate(servers, 1):
             cfg.write(f"\n[deploy:node{n}]\nurl = {server.url}/\n")
+    egg = workdir / "blog-archiver.egg"
+    _deploy_command(source, "--build-egg", str(egg))
+    output = _deploy_command(source, "-a", "--egg", str(egg), "--version", "1")
+    return [line for line in output.splitlines() if line.strip().startswith("{")]
+
+
+def _deploy_command(source: Path, *args: str) -> str:
     result = subprocess.run(
-        [SCRAPYD_DEPLOY, "-a", "--version", "1"],
+        [SCRAPYD_DEPLOY, *args],
         cwd=source,
         capture_output=True,
         text=True,
@@ -156,4 +164,4 @@ def deploy(servers: list[ScrapydServer], workdir: Path) -> list[str]:
         env=_node_environment(),
     )
     assert result.returncode == 0, result.stderr
-    return [line for line in result.stdout.splitlines() if line.strip().startswith("{")]
+    return result.stdout
