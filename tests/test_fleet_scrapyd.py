@@ -66,7 +66,10 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ScrapydServ
             ("ok", PROJECT, 2)
         ] * 2
         for server in servers:  # as an operator checks a deploy (and Scrapyd caches the list)
-            assert server.get(f"listspiders.json?project={PROJECT}")["spiders"] == ["materna", "wordpress"]
+            assert server.get(f"listspiders.json?project={PROJECT}")["spiders"] == [
+                "materna",
+                "wordpress",
+            ]
         assert _code_seen_by_the_runner(servers[0]).startswith(str(servers[0].home / "eggs"))
         yield servers
     finally:
