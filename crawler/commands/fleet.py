@@ -49,5 +49,5 @@ class Command(ScrapyCommand):
         now = datetime.now(UTC)
         lines, well = fleet.schedule(now) if args[0] == "schedule" else fleet.status(now)
         for line in lines:
-            print(line, file=sys.stdout if well or not line.startswith("error") else sys.stderr)
+            print(line, file=sys.stderr if line.startswith("error: ") else sys.stdout)
         self.exitcode = 0 if well else 1

@@ -52,7 +52,7 @@ class Fleet:
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Fleet:
         """The fleet the settings describe; FleetFileError when they cannot work."""
-        urls = settings.getlist("FLEET_NODES")
+        urls = [url.strip() for url in settings.getlist("FLEET_NODES") if url.strip()]
         if not urls:
             raise FleetFileError("FLEET_NODES is empty: name at least one Scrapyd node")
         max_proc = settings.getint("FLEET_MAX_PROC", 4)
