@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import signal
 import sys
 from pathlib import Path
@@ -30,6 +29,7 @@ from scrapy.utils.ossignal import install_shutdown_handlers
 from scrapy.utils.project import inside_project
 
 from blog.errors import UserFacingError
+from crawler.archive_dir import archive_root
 from crawler.shutdown import Interrupts
 from pipelines.archive import ArchiveLocked, SiteLayout
 from pipelines.archive.layout import ArchiveUnusable, check_writable
@@ -48,8 +48,6 @@ NOT_IN_PROJECT = (
     "no scrapy.cfg in {cwd} or above: run `scrapy crawl` from the blog-archiver directory,"
     " the one with scrapy.cfg"
 )
-#: ``scheme://…``: an ARCHIVE_DIR that names object storage (or another URI), not a folder
-URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: Failures whose message is the whole story: printed as one line, no traceback.
 EXPECTED_ERRORS: tuple[type[BaseException], ...] = (UserFacingError, ArchiveLocked)
 #: Where Scrapy and asyncio log the failures above with a traceback.
@@ -175,16 +173,6 @@ class Command(ScrapyCrawlCommand):
     def _fail(self, message: str, status: int) -> None:
         print(f"error: {message}", file=sys.stderr)
         self.exitcode = status
-
-
-def archive_root(value: str) -> Path:
-    """ARCHIVE_DIR as a local folder; a URI (``s3://bucket/prefix``, ``file://…``) is
-    refused with ArchiveUnusable before anything is written: only folders work yet."""
-    if URI.match(value):
-        raise ArchiveUnusable(
-            f"ARCHIVE_DIR={value}: URIs (object storage) are not supported yet; give a local folder"
-        )
-    return Path(value)
 
 
 class _OneLineErrors(logging.Filter):

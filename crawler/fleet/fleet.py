@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from crawler.commands.crawl import archive_root
+from crawler.archive_dir import archive_root
 from crawler.fleet.blogs import Blog, FleetFileError, load_fleet
 from crawler.fleet.nodes import Job, NodeError, ScrapydNode, job_id
 from crawler.fleet.pinning import node_key, pinned_node
