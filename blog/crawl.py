@@ -18,6 +18,8 @@ class CrawlIdentity:
     crawl_id: str
     #: the blog's root URL, normalised
     base_url: str = ""
+    #: the Scrapyd job that runs the crawl (``-a _job=…``); empty outside Scrapyd
+    job: str = ""
 
 
 def identity_of(spider: Any) -> CrawlIdentity:

@@ -63,6 +63,9 @@ ARCHIVE_WARC_ENABLED = True
 EXTENSIONS = {
     "pipelines.crawl_log.CrawlLog": 500,
     "crawler.progress.Progress": 600,
+    # The archive is the crawl's output; items are fetched pages with raw bytes, no
+    # feed's rows. FEEDS (set by Scrapyd's items_dir, or -o) is ignored; Scrapy warns.
+    "scrapy.extensions.feedexport.FeedExporter": None,
 }
 
 # When a crawl counts as failed (non-zero exit).  Coverage is the share of
@@ -103,3 +106,19 @@ RETRY_BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 300.0  # a longer Retry-After is cut to this
 # A progress line every PROGRESS_INTERVAL seconds (0 turns it off).
 PROGRESS_INTERVAL = 10.0
+
+# --- The fleet: many blogs on Scrapyd nodes (``scrapy fleet``) --------------------
+# The blogs, one file (name, base_url, schedule); see README "Many blogs".
+FLEET_FILE = "fleet.toml"
+# Scrapyd nodes, e.g. ["http://10.0.0.5:6800", "http://10.0.0.6:6800"]; each blog is
+# pinned to one of them by rendezvous hashing on its name.
+FLEET_NODES: list[str] = ["http://127.0.0.1:6800"]
+# Jobs one node runs at once: its scrapyd.conf max_proc (Scrapyd's API does not say).
+FLEET_MAX_PROC = 4
+# The project's name on the nodes (scrapy.cfg's [deploy] project).
+FLEET_PROJECT = "blog-archiver"
+# Settings every fleet job gets (schedule.json's setting=), besides ARCHIVE_DIR.
+FLEET_JOB_SETTINGS: dict[str, str] = {}
+# Seconds to wait for one answer of a Scrapyd node: the first schedule.json after a
+# deploy waits for Scrapyd to list the egg's spiders in a new process.
+FLEET_TIMEOUT = 30.0

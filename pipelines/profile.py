@@ -2,7 +2,9 @@
 
 A profile is ``pipelines/profiles/<name>.toml`` laid over ``default.toml``:
 every top-level key and every key of ``[selectors]`` / ``[labels]`` that the
-site's file sets replaces the default's; the rest is inherited.  Selectors are
+site's file sets replaces the default's; the rest is inherited.  Profiles are
+package data, read with :mod:`importlib.resources`, so they are found inside a
+zipped egg too (Scrapyd runs the project from one).  Selectors are
 CSS, tried in order; labels are visible texts (``"Schlagwörter:"``,
 ``"Autoreninfo"``) that let extraction read themes it was never written for.
 """
@@ -13,12 +15,13 @@ import logging
 import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
-PROFILE_DIR = Path(__file__).with_name("profiles")
+PROFILE_DIR: Traversable = files("pipelines") / "profiles"
 DEFAULT = "default"
 
 
@@ -78,6 +81,11 @@ def _load(name: str) -> SiteProfile:
     return SiteProfile(**merged)
 
 
-def _read(path: Path) -> dict[str, Any]:
-    with path.open("rb") as f:
-        return tomllib.load(f)
+def _read(path: Traversable) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def profile_names() -> list[str]:
+    """The names of the packaged site profiles (``default`` among them)."""
+    names = (path.name for path in PROFILE_DIR.iterdir())
+    return sorted(name.removesuffix(".toml") for name in names if name.endswith(".toml"))

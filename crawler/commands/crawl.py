@@ -29,6 +29,7 @@ from scrapy.utils.ossignal import install_shutdown_handlers
 from scrapy.utils.project import inside_project
 
 from blog.errors import UserFacingError
+from crawler.archive_dir import archive_root
 from crawler.shutdown import Interrupts
 from pipelines.archive import ArchiveLocked, SiteLayout
 from pipelines.archive.layout import ArchiveUnusable, check_writable
@@ -149,7 +150,7 @@ class Command(ScrapyCrawlCommand):
         (ArchiveUnusable) or another crawl holds it (ArchiveLocked)."""
         if not site or self.settings is None:
             return
-        layout = SiteLayout.of(Path(self.settings.get("ARCHIVE_DIR", "data")) / site)
+        layout = SiteLayout.of(archive_root(self.settings.get("ARCHIVE_DIR", "data")) / site)
         check_writable(layout.site_dir)
         if layout.lock_path.exists():
             probe = SiteLock(layout.lock_path, site)

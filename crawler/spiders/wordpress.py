@@ -51,7 +51,7 @@ class WordPressSpider(Spider):
         super().__init__(**{k: v for k, v in kwargs.items() if k not in self.options})
         base_url = normalise_url(args.base_url or load_profile(args.site).base_url)
         crawl_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-        self.identity = CrawlIdentity(args.site, crawl_id, base_url)
+        self.identity = CrawlIdentity(args.site, crawl_id, base_url, args.job)
         self.full = args.full
         self.allowed_domains = [urlsplit(base_url).hostname or ""]
         self.frontier = Frontier(base_url, RecrawlPlan(known={}, full=True))

@@ -1,0 +1,242 @@
+"""The fleet on plain data: the fleet file, pinning, due blogs and each blog's status;
+and what Scrapyd needs of a crawl (its options, profiles from a zip, the cache's place)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+
+from crawler.arguments import parse_arguments
+from crawler.fleet.blogs import Blog, FleetFileError, parse_fleet
+from crawler.fleet.nodes import Job, job_id, parse_job_id
+from crawler.fleet.pinning import pinned_node
+from crawler.fleet.status import blog_status, last_attempt
+from crawler.httpcache import SiteCacheStorage
+from tests.support.crawl import REPO, SCRAPY
+
+GOOD = """
+[[blog]]
+name = "materna"
+base_url = "https://blog.materna.de/"
+
+[[blog]]
+name = "example_2"
+base_url = "https://blog.example.com/news/"
+schedule = "weekly"
+profile = "default"
+"""
+
+
+def test_a_good_fleet_file() -> None:
+    assert parse_fleet(GOOD) == [
+        Blog("materna", "https://blog.materna.de/", "nightly", "materna"),
+        Blog("example_2", "https://blog.example.com/news/", "weekly", "default"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[[blog]]\nname = ", "fleet.toml: not TOML"),
+        ("", "fleet.toml: no blogs"),
+        ('[blogs]\nx = 1', "fleet.toml: unknown table 'blogs'"),
+        ('[[blog]]\nname = "a"', "fleet.toml: blog 1: base_url is missing"),
+        ('[[blog]]\nbase_url = "https://a.example/"', "fleet.toml: blog 1: name is missing"),
+        ('[[blog]]\nname = "a"\nbase_url = "https://a.example/"\nurl = "x"', "fleet.toml: blog 1: unknown key 'url'"),
+        ('[[blog]]\nname = "../a"\nbase_url = "https://a.example/"', "fleet.toml: blog 1 (../a): bad site name '../a'"),
+        ('[[blog]]\nname = "a"\nbase_url = "ftp://a.example/"', "fleet.toml: blog 1 (a): base_url 'ftp://a.example/' is not an http(s) URL"),
+        ('[[blog]]\nname = "a"\nbase_url = "https://a.example/"\nschedule = "hourly"', "fleet.toml: blog 1 (a): schedule 'hourly': use nightly or weekly"),
+        ('[[blog]]\nname = "a"\nbase_url = "https://a.example/"\nprofile = "materna"', "fleet.toml: blog 1 (a): profile 'materna': a blog's profile is 'default' or its own name"),
+        ('[[blog]]\nname = "a"\nbase_url = "https://a.example/"\nprofile = "a"', "fleet.toml: blog 1 (a): no site profile 'a'"),
+        ('[[blog]]\nname = "a"\nbase_url = "https://a.example/"\nschedule = 1', "fleet.toml: blog 1: every value is a string"),
+        ('[[blog]]\nname = "a"\nbase_url = "https://a.example/"\n[[blog]]\nname = "a"\nbase_url = "https://b.example/"', "fleet.toml: blog 'a' is listed twice"),
+    ],
+)  # fmt: skip
+def test_a_bad_fleet_file_is_one_line(text: str, message: str) -> None:
+    with pytest.raises(FleetFileError) as error:
+        parse_fleet(text)
+    assert str(error.value).startswith(message)
+    assert "\n" not in str(error.value)
+
+
+def test_the_fleet_command_says_a_bad_file_in_one_line_and_exits_2(tmp_path: Path) -> None:
+    fleet = tmp_path / "fleet.toml"
+    fleet.write_text('[[blog]]\nname = "a"\nbase_url = "https://a.example/"\nschedule = "daily"\n')
+    result = subprocess.run(
+        [SCRAPY, "fleet", "status", "-s", f"FLEET_FILE={fleet}"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {fleet}: blog 1 (a): schedule 'daily': use nightly or weekly"
+    ]
+
+
+NODES = [f"http://10.0.0.{n}:6800" for n in range(1, 5)]
+BLOGS = [f"blog{n}" for n in range(400)]
+
+
+def test_each_blog_is_pinned_to_one_node_and_the_nodes_share_them() -> None:
+    pins = {blog: pinned_node(blog, NODES) for blog in BLOGS}
+    assert pins == {blog: pinned_node(blog, list(reversed(NODES))) for blog in BLOGS}
+    counts = [list(pins.values()).count(node) for node in NODES]
+    assert min(counts) > len(BLOGS) / len(NODES) / 2, counts
+
+
+def test_a_new_node_takes_blogs_only_for_itself() -> None:
+    before = {blog: pinned_node(blog, NODES) for blog in BLOGS}
+    new = "http://10.0.0.9:6800"
+    after = {blog: pinned_node(blog, [*NODES, new]) for blog in BLOGS}
+    moved = {blog for blog in BLOGS if before[blog] != after[blog]}
+    assert moved
+    assert {after[blog] for blog in moved} == {new}
+    assert len(moved) < len(BLOGS) / 3
+    assert pinned_node("blog1", [*NODES, new + "/"]) == after["blog1"]
+
+
+def test_job_ids_carry_the_blog_and_the_time_it_was_scheduled() -> None:
+    at = datetime(2026, 11, 28, 3, 17, 5, tzinfo=UTC)
+    assert job_id("materna", at) == "materna.20261128T031705Z"
+    assert parse_job_id("materna.20261128T031705Z") == ("materna", at)
+    assert parse_job_id("6487ec79947edab326d6db28a2d86511") is None
+    assert parse_job_id("a.b.20261128T031705Z") == ("a.b", at)
+
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+NIGHTLY = Blog("b", "https://b.example/")
+WEEKLY = Blog("b", "https://b.example/", "weekly")
+
+
+def _job(hours_ago: float, state: str = "finished") -> Job:
+    return Job(
+        "http://n1:6800", "b.x", "b", NOW - timedelta(hours=hours_ago), state, "/logs/b.x.log"
+    )
+
+
+def _row(hours_ago: float, status: int = 0, reason: str | None = None) -> dict:
+    started = NOW - timedelta(hours=hours_ago)
+    return {
+        "crawl_id": f"c{hours_ago:g}",
+        "started_at": started,
+        "finished_at": started + timedelta(minutes=5),
+        "exit_status": status,
+        "unhealthy_reason": reason,
+        "finish_reason": "finished" if status == 0 else "shutdown",
+    }
+
+
+@pytest.mark.parametrize(
+    ("blog", "jobs", "rows", "failed", "overdue", "says"),
+    [
+        (NIGHTLY, [], [], False, True, "never crawled"),
+        (NIGHTLY, [], [_row(30)], False, False, "last crawl c30"),
+        (NIGHTLY, [], [_row(40)], False, True, "last healthy crawl 40 h ago (nightly: at most 36 h)"),
+        (WEEKLY, [], [_row(40)], False, False, "healthy"),
+        (WEEKLY, [], [_row(200)], False, True, "(weekly: at most 192 h)"),
+        (NIGHTLY, [_job(2)], [_row(30), _row(1.9)], False, False, "last crawl c1.9 (job b.x on http://n1:6800"),
+        (NIGHTLY, [_job(2)], [_row(30), _row(1.9, 1, "the crawl stopped early (shutdown)")], True, False, "exit 1: the crawl stopped early (shutdown)"),
+        # a finished job with no row of its own: killed, whatever older rows say
+        (NIGHTLY, [_job(2)], [_row(30)], True, False, "ended without a crawl log row"),
+        # the row after a later job belongs to that one
+        (NIGHTLY, [_job(3), _job(1, "running")], [_row(30), _row(0.5)], True, False, "job b.x running"),
+        (NIGHTLY, [_job(1, "pending")], [_row(3)], False, False, "job b.x pending on http://n1:6800"),
+    ],
+)  # fmt: skip
+def test_a_blogs_status(  # noqa: PLR0917 - one parameter per column of the table
+    blog: Blog, jobs: list[Job], rows: list[dict], failed: bool, overdue: bool, says: str
+) -> None:
+    status = blog_status(blog, "http://n1:6800", jobs, rows, NOW)
+    assert (status.failed, status.overdue) == (failed, overdue)
+    assert says in status.line(NOW)
+
+
+def test_the_last_attempt_is_the_later_of_job_and_crawl() -> None:
+    assert last_attempt("b", [], []) is None
+    assert last_attempt("b", [_job(5)], [_row(8)]) == NOW - timedelta(hours=5)
+    assert last_attempt("b", [_job(9)], [_row(8)]) == NOW - timedelta(hours=8)
+    other = Job("http://n1:6800", "c.x", "c", NOW, "finished")
+    assert last_attempt("b", [other], []) is None
+
+
+def test_scrapyds_own_options_are_accepted_and_the_job_kept() -> None:
+    args = {
+        "site": "b",
+        "base_url": "https://b.example/",
+        "_job": "b.20261128T031705Z",
+        "_version": "3",
+    }
+    parsed = parse_arguments("wordpress", ("base_url", "site", "full"), None, args)
+    assert parsed.job == "b.20261128T031705Z"
+    assert parse_arguments("materna", ("base_url", "full"), "materna", {}).job == ""
+
+
+def test_profiles_are_read_from_a_zipped_package(tmp_path: Path) -> None:
+    egg = tmp_path / "project.egg"
+    with zipfile.ZipFile(egg, "w") as archive:
+        for path in (REPO / "pipelines").rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                archive.write(path, path.relative_to(REPO))
+    code = (
+        "import pipelines.profile as p; print(p.__file__);"
+        " print(p.load_profile('materna').base_url, p.profile_names())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(egg), "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    imported_from, profile = result.stdout.splitlines()
+    assert imported_from.startswith(str(egg))
+    assert profile == "https://blog.materna.de/ ['default', 'materna']"
+
+
+def test_the_http_cache_needs_no_scrapy_cfg(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no scrapy.cfg here or above, as under Scrapyd
+    monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    storage = SiteCacheStorage(Settings({"ARCHIVE_DIR": "archive", "HTTPCACHE_GZIP": True}))
+    assert storage.archive_dir == tmp_path / "archive"
+    assert not (tmp_path / ".scrapy").exists()
+
+
+@pytest.mark.parametrize("uri", ["s3://bucket/prefix", "file:///tmp/archive", "gs://b/p"])
+def test_an_archive_uri_is_refused_before_anything_is_written(tmp_path: Path, uri: str) -> None:
+    result = subprocess.run(
+        [SCRAPY, "crawl", "materna", "-s", f"ARCHIVE_DIR={uri}"],
+        cwd=tmp_path,
+        env={"SCRAPY_SETTINGS_MODULE": "crawler.settings", "PATH": "", "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: ARCHIVE_DIR={uri}: URIs (object storage) are not supported yet; give a local folder"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_readme_fleet_file_is_a_good_fleet_file() -> None:
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Many blogs", 1)[1]
+    (example,) = re.findall(r"```toml\n(.*?)```", section.split("\n## ", 1)[0], flags=re.DOTALL)
+    blogs = parse_fleet(example)
+    assert [(b.name, b.schedule, b.profile) for b in blogs] == [
+        ("materna", "nightly", "materna"),
+        ("example", "weekly", "default"),
+    ]
