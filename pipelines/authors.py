@@ -43,9 +43,10 @@ class AuthorBioPipeline:
             return item
         users = item.hints.get("rest_users") or {}
         for author in item.post.get("authors") or []:
-            if author.get("bio") or not author.get("url") or user_for(author, users):
+            url = author.get("url")
+            if author.get("bio") or not url or user_for(author, users):
                 continue
-            author["bio"] = await self._bio(normalise_url(author["url"]))
+            author["bio"] = await self._bio(normalise_url(url))
             if author["bio"]:  # recorded with the page, for reextract (see extract.rest)
                 item.hints.setdefault("author_bios", {})[author["url"]] = author["bio"]
         return item

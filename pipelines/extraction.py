@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from blog.crawl import identity_of
 from blog.page import GONE_STATUSES, FetchedPage
+from blog.post import Post
 from pipelines.extract import Extraction
 from pipelines.extract.processes import ExtractorProcesses, WorkerGone, run_extraction
 from pipelines.extract.rest import apply_hints
@@ -71,7 +72,7 @@ class ExtractionPipeline:
                 pass  # this page is extracted here, where an error shows as it is
         return run_extraction(*page)
 
-    def _count_sources(self, post: dict[str, Any], disagreements: list[str]) -> None:
+    def _count_sources(self, post: Post, disagreements: list[str]) -> None:
         counts = self._counts
         counts["extract/posts"] += 1
         counts.update(f"extract/present/{name}" for name in COVERED_FIELDS if post.get(name))
