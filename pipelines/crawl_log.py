@@ -68,7 +68,7 @@ class CrawlLog:
         identity = identity_of(spider)
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         stats.update(site=identity.site, crawl_id=identity.crawl_id)
-        site_dir = self.archive_dir / identity.site
+        site_dir = SiteLayout(self.archive_dir, identity.site).site_dir
         verdict = assess(
             stats,
             self.policy,

@@ -134,7 +134,7 @@ class SiteArchive:
             return None
         return _check_row(row)
 
-    def _changed_fields(self, state: PostState, new: dict[str, Any]) -> list[str]:
+    def _changed_fields(self, state: PostState, new: VersionRow) -> list[str]:
         previous = self._previous_row(state)
         if previous is None:
             return list(PAGE_FIELDS)
@@ -152,10 +152,10 @@ class SiteArchive:
         return row
 
     def _buffer(self, url: str, checked: pa.StructArray) -> None:
-        row = checked.to_pylist()[0]
+        row: VersionRow = checked.to_pylist()[0]
         self._rows.append(checked)
         self._row_urls.append(url)
-        self._buffered[url] = {name: row[name] for name in PAGE_FIELDS}
+        self._buffered[url] = {name: row.get(name) for name in PAGE_FIELDS}
         self.states[url] = _state_of(row)
 
     def mark_gone(self, url: str, at: datetime) -> bool:
@@ -292,7 +292,7 @@ def _table_of(rows: list[pa.StructArray]) -> pa.Table:
     return pa.Table.from_batches([batch]).replace_schema_metadata(POST_SCHEMA.metadata)
 
 
-def _state_of(row: dict[str, Any]) -> PostState:
+def _state_of(row: VersionRow) -> PostState:
     return PostState(
         url=row["url"],
         post_id=row["post_id"],
