@@ -27,6 +27,7 @@ from datetime import timedelta
 import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import CloseSpider
+from blog.crawl import CrawlIdentity
 from tests.test_archive_hash import T0, make_page, make_post
 
 root, crawl_n, plan = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
