@@ -3,10 +3,11 @@
 :class:`Post` is what :func:`pipelines.extract.extract` returns, what
 :attr:`blog.page.FetchedPage.post` holds and what the archive stores; every
 field is a column of the archive's Arrow schema (:mod:`pipelines.schema`), and
-a test ties the two, name for name and type for type.  The lists other modules
-need (``PAGE_FIELDS``, ``REQUIRED_FIELDS``, …) are derived from these classes.
-It lives in ``blog/`` so that the fetched page may name it; it imports nothing.
-Optional values are ``None``, never missing keys.
+a test ties the two, name for name and type for type, and checks every other
+list of field names against them (``pipelines.schema.PAGE_FIELDS`` is
+:class:`PageFields`' keys).  It lives in ``blog/`` so that the fetched page may
+name it, and needs nothing but the standard library.  A value a page lacks is
+``None`` (or empty), never a missing key.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ import pytest
 
 from blog import post as contract
 from blog.post import REQUIRED_FIELDS, PageFields, Post
+from crawler.settings import HEALTH_COVERAGE_FLOORS
 from pipelines import schema
 from pipelines.archive.events import Event
 from pipelines.archive.index import STATE_COLUMNS
@@ -144,6 +145,7 @@ def test_required_fields_are_page_fields_stored_in_non_nullable_columns() -> Non
         ("NAVIGATION_FIELDS", schema.NAVIGATION_FIELDS, PAGE_FIELDS),
         ("CONTENT_FIELDS", schema.CONTENT_FIELDS, PAGE_FIELDS),
         ("health.COVERED_FIELDS", tuple(COVERED_FIELDS), PAGE_FIELDS),
+        ("HEALTH_COVERAGE_FLOORS", tuple(HEALTH_COVERAGE_FLOORS), tuple(COVERED_FIELDS)),
         ("extract.post.COMPARED", COMPARED, PAGE_FIELDS),
         ("report POST_COLUMNS", POST_COLUMNS, COLUMN_NAMES),
         ("report VERSION_COLUMNS", VERSION_COLUMNS, COLUMN_NAMES),
