@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from blog.post import Post
+
 #: A FetchedPage with one of these statuses says the site no longer serves the URL.
 GONE_STATUSES = (404, 410)
 
@@ -40,5 +42,5 @@ class FetchedPage:
     companions: list[FetchedPage] = field(default_factory=list, repr=False)
     #: Set by the extraction pipeline: "post" or why the page is not one.
     kind: str | None = None
-    #: Set by the extraction pipeline for posts: the row's page-derived fields.
-    post: dict[str, Any] | None = field(default=None, repr=False)
+    #: Set by the extraction pipeline for posts: what the page says of the post.
+    post: Post | None = field(default=None, repr=False)

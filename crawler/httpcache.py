@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from scrapy.extensions.httpcache import FilesystemCacheStorage
 
 from blog.crawl import identity_of
+from pipelines.archive.layout import SiteLayout
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -38,7 +39,7 @@ class SiteCacheStorage(FilesystemCacheStorage):
         self._open = gzip.open if self.use_gzip else open  # type: ignore[assignment]
 
     def open_spider(self, spider: Spider) -> None:
-        self.cachedir = str(self.archive_dir / identity_of(spider).site / "httpcache")
+        self.cachedir = str(SiteLayout(self.archive_dir, identity_of(spider).site).httpcache_dir)
         super().open_spider(spider)
 
     def _get_request_path(self, spider: Spider, request: Request) -> str:

@@ -1,4 +1,4 @@
-"""The crawl log: one row per crawl in ``DIR/<site>/crawls.parquet``, and the health verdict.
+"""The crawl log: one row per crawl in ``crawls.parquet``, and the health verdict.
 
 A Scrapy extension: when the spider closes it judges the crawl
 (:mod:`pipelines.health`), appends the crawl's row to the log, and leaves the
@@ -13,22 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from scrapy import signals
 
 from blog.crawl import identity_of
 from blog.signals import INTERRUPTED, crawl_aborted
-from pipelines.archive.layout import write_table_atomic
+from pipelines.archive.layout import SiteLayout, write_table_atomic
 from pipelines.health import HealthPolicy, Verdict, assess, errors_by_type, interrupted
-from pipelines.schema import CRAWL_SCHEMA
+from pipelines.schema import CRAWL_SCHEMA, read_conformed
 
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-
-CRAWLS_FILE = "crawls.parquet"
 
 
 class CrawlLog:
@@ -71,7 +68,7 @@ class CrawlLog:
         identity = identity_of(spider)
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         stats.update(site=identity.site, crawl_id=identity.crawl_id)
-        site_dir = self.archive_dir / identity.site
+        site_dir = SiteLayout(self.archive_dir, identity.site).site_dir
         verdict = assess(
             stats,
             self.policy,
@@ -86,7 +83,8 @@ class CrawlLog:
             try:
                 append_crawl(site_dir, row)
             except OSError as error:  # a full disk: the exit status still tells
-                logger.error("cannot add the crawl to %s: %s", site_dir / CRAWLS_FILE, error)
+                path = SiteLayout.of(site_dir).crawls_path
+                logger.error("cannot add the crawl to %s: %s", path, error)
 
 
 def crawl_verdict(crawler: Crawler) -> Verdict | None:
@@ -123,8 +121,8 @@ def _crawl_row(
 
 def read_crawls(site_dir: Path) -> pa.Table | None:
     """The crawl log of a site, or None before its first crawl."""
-    path = site_dir / CRAWLS_FILE
-    return pq.read_table(path, schema=CRAWL_SCHEMA) if path.is_file() else None
+    path = SiteLayout.of(site_dir).crawls_path
+    return read_conformed(path, CRAWL_SCHEMA) if path.is_file() else None
 
 
 def last_coverage(site_dir: Path, min_sample: int = 0) -> dict[str, float] | None:
@@ -143,4 +141,4 @@ def append_crawl(site_dir: Path, row: dict[str, Any]) -> None:
     new = pa.Table.from_pylist([row], schema=CRAWL_SCHEMA)
     old = read_crawls(site_dir)
     table = new if old is None else pa.concat_tables([old, new])
-    write_table_atomic(table, site_dir / CRAWLS_FILE)
+    write_table_atomic(table, SiteLayout.of(site_dir).crawls_path)

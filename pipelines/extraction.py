@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from blog.crawl import identity_of
 from blog.page import GONE_STATUSES, FetchedPage
+from blog.post import Post
 from pipelines.extract import Extraction, extract_author_bio
 from pipelines.extract.page import decode_page
 from pipelines.extract.processes import ExtractorProcesses, WorkerGone, run_extraction
@@ -89,7 +90,7 @@ class ExtractionPipeline:
                 pass  # this page is extracted here, where an error shows as it is
         return run_extraction(*page)
 
-    def _count_sources(self, post: dict[str, Any], disagreements: list[str]) -> None:
+    def _count_sources(self, post: Post, disagreements: list[str]) -> None:
         counts = self._counts
         counts["extract/posts"] += 1
         counts.update(f"extract/present/{name}" for name in COVERED_FIELDS if post.get(name))

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-#: The fields whose coverage decides health, with the words the summary uses.
+#: The post fields (:class:`blog.post.Post`) whose coverage decides health, with
+#: the words the summary uses.
 COVERED_FIELDS: dict[str, str] = {
     "body_text": "body",
     "title": "title",

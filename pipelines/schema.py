@@ -1,17 +1,31 @@
-"""The archive's Arrow schema: the one place that names and types every column.
+"""The archive's Arrow schemas: the one place that names and types every column.
 
-Every Parquet file the archive writes (``posts.parquet``, ``versions/``) is built
-with :data:`POST_SCHEMA` explicitly, so a row that drifts from it fails loudly
-instead of being inferred into a different type.  Columns are only ever added,
-never renamed or retyped; :data:`SCHEMA_VERSION` is stored in the file metadata
-and older files are read by :func:`conform` with missing columns as nulls.
+Every Parquet file the archive writes is built with its schema here explicitly
+(:data:`POST_SCHEMA` for ``posts.parquet`` and ``versions/``, :data:`EVENT_SCHEMA`
+for ``events/``, :data:`CRAWL_SCHEMA` for ``crawls.parquet``), so a row that
+drifts from it fails loudly instead of being inferred into a different type.
+Columns are only ever added, never renamed or retyped; :data:`SCHEMA_VERSION` is
+stored in the file metadata and older files are read by :func:`conform` with
+missing columns as nulls.
+
+What each post column means is written once, on the record types: the page
+fields on :class:`blog.post.Post`, the archive's own columns on
+:class:`VersionRow`.  A test (``tests/test_contract.py``) ties them to
+:data:`COLUMNS` name for name and type for type; a column is nullable when its
+field admits None and is not one of :data:`blog.post.REQUIRED_FIELDS`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
+
+from blog.post import PageFields, Post
 
 #: 2 added ``navigation_hash`` and ``changed_fields``: ``content_hash`` covers the
 #: content alone (version 1 hashed navigation too).
@@ -19,6 +33,32 @@ SCHEMA_VERSION = 2
 METADATA_KEY = b"blog_archiver.schema_version"
 
 UTC_US = pa.timestamp("us", tz="UTC")
+
+
+class VersionRow(Post):
+    """One row of ``versions/`` and ``posts.parquet``: a post as archived, with the
+    archive's own columns."""
+
+    content_hash: str
+    """SHA-256 of the normalised content fields (every page field but the navigation:
+    `related_links`, `comment_count`); before schema 2, of every page field"""
+    navigation_hash: str | None
+    """SHA-256 of the navigation fields (`related_links`, `comment_count`); null in
+    versions archived before schema 2"""
+    changed_fields: list[str]
+    """the page fields that differ from the post's previous version, in column order;
+    empty for a first version (and for versions archived before schema 2)"""
+    first_seen_at: datetime
+    """first crawl that archived this URL"""
+    fetched_at: datetime
+    """when this version was fetched"""
+    crawl_id: str
+    """the crawl that fetched this version"""
+    gone_at: datetime | None
+    """when the site stopped serving the post (404/410); null while it is served"""
+    aliases: list[str]
+    """other URLs that redirected to this post (old slugs)"""
+
 
 AUTHOR = pa.struct(
     [
@@ -47,140 +87,53 @@ BODY_LINK = pa.struct([pa.field("url", pa.string()), pa.field("text", pa.string(
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its name, Arrow type, nullability and what it means."""
+    """One column of the post schema: its name, Arrow type and nullability (what it
+    means is on :class:`blog.post.Post` or :class:`VersionRow`)."""
 
     name: str
     type: pa.DataType
     nullable: bool
-    doc: str
 
     @property
     def field(self) -> pa.Field:
         return pa.field(self.name, self.type, nullable=self.nullable)
 
 
+#: The post columns in file order: the page fields first, then the archive's own.
 COLUMNS: tuple[Column, ...] = (
-    Column("url", pa.string(), False, "canonical URL of the post"),
-    Column("post_id", pa.int64(), True, "WordPress post id (shortlink `?p=`, `postid-N`, REST)"),
-    Column("title", pa.string(), False, "the headline, without the site's name"),
-    Column("description", pa.string(), True, "teaser / meta description"),
-    Column(
-        "published_at",
-        UTC_US,
-        False,
-        "publication time; a date-only source means midnight Europe/Berlin",
-    ),
-    Column("modified_at", UTC_US, True, "last modification time the page declares"),
-    Column(
-        "authors",
-        pa.list_(AUTHOR),
-        False,
-        "every author in byline order: name, archive URL, bio from the author box",
-    ),
-    Column("tags", pa.list_(pa.string()), False, "tag names in page order"),
-    Column("categories", pa.list_(pa.string()), False, "category names in page order"),
-    Column(
-        "body_text",
-        pa.string(),
-        False,
-        "article body only: paragraphs, headings, list items, quotes, table cells;"
-        " one blank line between blocks",
-    ),
-    Column(
-        "body_html",
-        pa.string(),
-        False,
-        "the same body as sanitised HTML: no script/style/event handlers, absolute URLs",
-    ),
-    Column("word_count", pa.int32(), False, "words in body_text"),
-    Column("language", pa.string(), False, "ISO 639-1 code such as `de`"),
-    Column(
-        "images",
-        pa.list_(IMAGE),
-        False,
-        "hero image first, then body images: url, alt, caption, credit (`©…` line)",
-    ),
-    Column(
-        "related_links",
-        pa.list_(RELATED_LINK),
-        False,
-        "previous/next post links and the related-posts box; relation is"
-        " `previous`, `next` or `related`",
-    ),
-    Column("body_links", pa.list_(BODY_LINK), False, "links inside the body: url and text"),
-    Column(
-        "comment_count",
-        pa.int32(),
-        True,
-        "number of comments; commenters' names and texts are personal data, not stored",
-    ),
-    Column(
-        "content_hash",
-        pa.string(),
-        False,
-        "SHA-256 of the normalised content fields (every page field but the navigation:"
-        " `related_links`, `comment_count`); before schema 2, of every page field",
-    ),
-    Column(
-        "navigation_hash",
-        pa.string(),
-        True,
-        "SHA-256 of the navigation fields (`related_links`, `comment_count`);"
-        " null in versions archived before schema 2",
-    ),
-    Column(
-        "changed_fields",
-        pa.list_(pa.string()),
-        False,
-        "the page fields that differ from the post's previous version, in column order;"
-        " empty for a first version (and for versions archived before schema 2)",
-    ),
-    Column("first_seen_at", UTC_US, False, "first crawl that archived this URL"),
-    Column("fetched_at", UTC_US, False, "when this version was fetched"),
-    Column("crawl_id", pa.string(), False, "the crawl that fetched this version"),
-    Column(
-        "field_sources",
-        pa.map_(pa.string(), pa.string()),
-        False,
-        "field name to the extraction layer that gave it"
-        " (`declared`, `wordpress`, `profile`, `generic`)",
-    ),
-    Column(
-        "gone_at",
-        UTC_US,
-        True,
-        "when the site stopped serving the post (404/410); null while it is served",
-    ),
-    Column(
-        "aliases",
-        pa.list_(pa.string()),
-        False,
-        "other URLs that redirected to this post (old slugs)",
-    ),
+    Column("url", pa.string(), False),
+    Column("post_id", pa.int64(), True),
+    Column("title", pa.string(), False),
+    Column("description", pa.string(), True),
+    Column("published_at", UTC_US, False),
+    Column("modified_at", UTC_US, True),
+    Column("authors", pa.list_(AUTHOR), False),
+    Column("tags", pa.list_(pa.string()), False),
+    Column("categories", pa.list_(pa.string()), False),
+    Column("body_text", pa.string(), False),
+    Column("body_html", pa.string(), False),
+    Column("word_count", pa.int32(), False),
+    Column("language", pa.string(), False),
+    Column("images", pa.list_(IMAGE), False),
+    Column("related_links", pa.list_(RELATED_LINK), False),
+    Column("body_links", pa.list_(BODY_LINK), False),
+    Column("comment_count", pa.int32(), True),
+    Column("content_hash", pa.string(), False),
+    Column("navigation_hash", pa.string(), True),
+    Column("changed_fields", pa.list_(pa.string()), False),
+    Column("first_seen_at", UTC_US, False),
+    Column("fetched_at", UTC_US, False),
+    Column("crawl_id", pa.string(), False),
+    Column("field_sources", pa.map_(pa.string(), pa.string()), False),
+    Column("gone_at", UTC_US, True),
+    Column("aliases", pa.list_(pa.string()), False),
 )
 
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 
-#: The columns that :func:`pipelines.extract.extract_post` derives from a page.
-PAGE_FIELDS: tuple[str, ...] = (
-    "url",
-    "post_id",
-    "title",
-    "description",
-    "published_at",
-    "modified_at",
-    "authors",
-    "tags",
-    "categories",
-    "body_text",
-    "body_html",
-    "word_count",
-    "language",
-    "images",
-    "related_links",
-    "body_links",
-    "comment_count",
-)
+#: The columns that :func:`pipelines.extract.extract_post` derives from a page
+#: (:class:`blog.post.PageFields`, in its order, which is the columns' order).
+PAGE_FIELDS: tuple[str, ...] = tuple(PageFields.__annotations__)
 
 #: Page fields that move without the author editing the post: links to
 #: neighbours and the related-posts box, and comments.  A version that changes
@@ -189,33 +142,24 @@ NAVIGATION_FIELDS: tuple[str, ...] = ("related_links", "comment_count")
 #: Page fields that make the content: a version changing any of them is an edit.
 CONTENT_FIELDS: tuple[str, ...] = tuple(f for f in PAGE_FIELDS if f not in NAVIGATION_FIELDS)
 
-POST_SCHEMA: pa.Schema = pa.schema(
-    [c.field for c in COLUMNS],
-    metadata={METADATA_KEY: str(SCHEMA_VERSION).encode()},
+_METADATA = {METADATA_KEY: str(SCHEMA_VERSION).encode()}
+
+POST_SCHEMA: pa.Schema = pa.schema([c.field for c in COLUMNS], metadata=_METADATA)
+
+#: One row per gone / back / alias event in ``events/``: ``url`` is the post's
+#: canonical URL; ``alias`` is set for ``alias`` events only.
+EVENT_SCHEMA: pa.Schema = pa.schema(
+    [
+        pa.field("url", pa.string(), nullable=False),
+        pa.field("event", pa.string(), nullable=False),
+        pa.field("at", UTC_US, nullable=False),
+        pa.field("crawl_id", pa.string(), nullable=False),
+        pa.field("alias", pa.string()),
+    ],
+    metadata=_METADATA,
 )
 
-
-def conform(table: pa.Table) -> pa.Table:
-    """Return ``table`` in the current schema: missing columns become nulls (or
-    empty lists where the column is not nullable), extra columns are dropped."""
-    arrays = []
-    for column in COLUMNS:
-        if column.name in table.column_names:
-            arrays.append(table.column(column.name).cast(column.type))
-        else:
-            arrays.append(_default_array(column, table.num_rows))
-    return pa.Table.from_arrays(arrays, schema=POST_SCHEMA)
-
-
-def _default_array(column: Column, length: int) -> pa.Array:
-    if pa.types.is_list(column.type):
-        return pa.array([[] for _ in range(length)], type=column.type)
-    if pa.types.is_map(column.type):
-        return pa.array([[] for _ in range(length)], type=column.type)
-    return pa.nulls(length, type=column.type)
-
-
-#: One row per crawl in ``DIR/<site>/crawls.parquet``.
+#: One row per crawl in ``crawls.parquet``.
 CRAWL_SCHEMA: pa.Schema = pa.schema(
     [
         pa.field("crawl_id", pa.string(), nullable=False),
@@ -238,5 +182,40 @@ CRAWL_SCHEMA: pa.Schema = pa.schema(
         pa.field("errors", pa.map_(pa.string(), pa.int64()), nullable=False),
         pa.field("coverage", pa.map_(pa.string(), pa.float64()), nullable=False),
     ],
-    metadata={METADATA_KEY: str(SCHEMA_VERSION).encode()},
+    metadata=_METADATA,
 )
+
+
+def conform(table: pa.Table, schema: pa.Schema = POST_SCHEMA) -> pa.Table:
+    """Return ``table`` in the current ``schema``: missing columns become nulls (or
+    empty lists where the column is not nullable), extra columns are dropped."""
+    arrays = []
+    for field in schema:
+        if field.name in table.column_names:
+            arrays.append(table.column(field.name).cast(field.type))
+        else:
+            arrays.append(_default_array(field, table.num_rows))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def read_conformed(path: Path, schema: pa.Schema, columns: Sequence[str] | None = None) -> pa.Table:
+    """Read the Parquet file ``path``, written with some version of ``schema``, in
+    the current one.
+
+    Only ``columns`` are read (all when None); a column the file predates comes
+    back as nulls, or empty lists where the column is not nullable.
+    """
+    wanted = list(columns) if columns is not None else list(schema.names)
+    # one ParquetFile: opening a small part twice (schema, then table) costs more than reading it
+    part = pq.ParquetFile(path)
+    present = set(part.schema_arrow.names)
+    table = part.read(columns=[c for c in wanted if c in present])
+    if all(c in present for c in wanted):
+        return table
+    return conform(table, schema).select(wanted)
+
+
+def _default_array(field: pa.Field, length: int) -> pa.Array:
+    if not field.nullable and (pa.types.is_list(field.type) or pa.types.is_map(field.type)):
+        return pa.array([[] for _ in range(length)], type=field.type)
+    return pa.nulls(length, type=field.type)

@@ -7,12 +7,10 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem
 
 from blog.page import FetchedPage
+from blog.post import REQUIRED_FIELDS
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-
-#: Fields a row cannot be archived without (non-nullable in the schema).
-REQUIRED_FIELDS = ("url", "title", "published_at", "body_text")
 
 
 class PostValidationPipeline:

@@ -35,7 +35,7 @@ from crawler.frontier import Frontier
 from crawler.holding import Holding, Release
 from crawler.recrawl import RecrawlPlan
 from crawler.requests import author_request, discovery_request, in_flight, page_request
-from pipelines.archive import known_posts
+from pipelines.archive import SiteLayout, known_posts
 from pipelines.profile import load_profile
 
 
@@ -61,8 +61,10 @@ class WordPressSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WordPressSpider:
         spider: WordPressSpider = super().from_crawler(crawler, *args, **kwargs)
-        archive = Path(crawler.settings.get("ARCHIVE_DIR", "data")) / spider.identity.site
-        plan = RecrawlPlan(known_posts(archive), spider.full)
+        archive = SiteLayout(
+            Path(crawler.settings.get("ARCHIVE_DIR", "data")), spider.identity.site
+        )
+        plan = RecrawlPlan(known_posts(archive.site_dir), spider.full)
         spider.frontier = Frontier(spider.identity.base_url, plan)
         spider.holding.known_modified = plan.unchanged_modification
         spider.canaries = crawler.settings.getint("HEALTH_CANARY_POSTS", 3)

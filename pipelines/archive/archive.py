@@ -18,15 +18,22 @@ from typing import Any
 import pyarrow as pa
 
 from blog.page import FetchedPage
+from blog.post import Post
 from pipelines.archive.content import canonical, content_hash, legacy_hash, navigation_hash
-from pipelines.archive.events import ALIAS, BACK, EVENT_SCHEMA, GONE, Event
+from pipelines.archive.events import ALIAS, BACK, GONE, Event
 from pipelines.archive.index import PostState, load_states
 from pipelines.archive.layout import SiteLayout, remove_temp_files
 from pipelines.archive.lock import SiteLock
 from pipelines.archive.parts import PartWriter, read_versions
 from pipelines.archive.posts import rebuild_posts
 from pipelines.archive.warc import WarcFile, finalise_open_warcs
-from pipelines.schema import NAVIGATION_FIELDS, PAGE_FIELDS, POST_SCHEMA
+from pipelines.schema import (
+    EVENT_SCHEMA,
+    NAVIGATION_FIELDS,
+    PAGE_FIELDS,
+    POST_SCHEMA,
+    VersionRow,
+)
 
 logger = logging.getLogger(__name__)
 _ROW_TYPE = pa.struct(list(POST_SCHEMA))
@@ -85,10 +92,8 @@ class SiteArchive:
         """Buffered version rows not yet written."""
         return len(self._rows)
 
-    def add_post(
-        self, post: dict[str, Any], fetched_at: datetime, requested_url: str | None = None
-    ) -> Added:
-        """Archive ``post`` (PAGE_FIELDS + ``field_sources``) fetched at ``fetched_at``.
+    def add_post(self, post: Post, fetched_at: datetime, requested_url: str | None = None) -> Added:
+        """Archive ``post`` fetched at ``fetched_at``.
 
         A version is added when the content or the navigation differs from the
         newest archived version, with ``changed_fields`` saying which fields."""
@@ -111,7 +116,7 @@ class SiteArchive:
 
     def _checked_row(
         self,
-        post: dict[str, Any],
+        post: Post,
         hashes: tuple[str, str],
         state: PostState | None,
         fetched_at: datetime,
@@ -129,7 +134,7 @@ class SiteArchive:
             return None
         return _check_row(row)
 
-    def _changed_fields(self, state: PostState, new: dict[str, Any]) -> list[str]:
+    def _changed_fields(self, state: PostState, new: VersionRow) -> list[str]:
         previous = self._previous_row(state)
         if previous is None:
             return list(PAGE_FIELDS)
@@ -147,10 +152,10 @@ class SiteArchive:
         return row
 
     def _buffer(self, url: str, checked: pa.StructArray) -> None:
-        row = checked.to_pylist()[0]
+        row: VersionRow = checked.to_pylist()[0]
         self._rows.append(checked)
         self._row_urls.append(url)
-        self._buffered[url] = {name: row[name] for name in PAGE_FIELDS}
+        self._buffered[url] = {name: row.get(name) for name in PAGE_FIELDS}
         self.states[url] = _state_of(row)
 
     def mark_gone(self, url: str, at: datetime) -> bool:
@@ -238,17 +243,17 @@ class SiteArchive:
 
     def _version_row(
         self,
-        post: dict[str, Any],
+        post: Post,
         hashes: tuple[str, str],
         state: PostState | None,
         fetched_at: datetime,
         requested_url: str | None,
-    ) -> dict[str, Any]:
-        row = {name: post.get(name) for name in PAGE_FIELDS}
+    ) -> VersionRow:
         aliases = list(state.aliases) if state is not None else []
         if requested_url and requested_url != post["url"] and requested_url not in aliases:
             aliases.append(requested_url)
-        row |= {
+        return {
+            **post,
             "content_hash": hashes[0],
             "navigation_hash": hashes[1],
             "changed_fields": [],
@@ -259,17 +264,16 @@ class SiteArchive:
             "gone_at": None,
             "aliases": aliases,
         }
-        return row
 
 
-def _same_page(state: PostState, post: dict[str, Any], hashes: tuple[str, str]) -> bool:
+def _same_page(state: PostState, post: Post, hashes: tuple[str, str]) -> bool:
     """Whether ``post`` is the newest archived version of its URL, by the hashes."""
     if state.navigation_hash is None:  # archived before schema 2
         return state.content_hash == legacy_hash(post)
     return (state.content_hash, state.navigation_hash) == hashes
 
 
-def _check_row(row: dict[str, Any]) -> pa.StructArray:
+def _check_row(row: VersionRow) -> pa.StructArray:
     """``row`` converted to Arrow, or InvalidPost: a bad post is refused on its own,
     before it can spoil the part it would have gone into.  (A one-element struct
     array costs a third of a one-row table.)"""
@@ -288,7 +292,7 @@ def _table_of(rows: list[pa.StructArray]) -> pa.Table:
     return pa.Table.from_batches([batch]).replace_schema_metadata(POST_SCHEMA.metadata)
 
 
-def _state_of(row: dict[str, Any]) -> PostState:
+def _state_of(row: VersionRow) -> PostState:
     return PostState(
         url=row["url"],
         post_id=row["post_id"],

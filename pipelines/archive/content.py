@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from blog.post import PageFields
 from pipelines.schema import CONTENT_FIELDS, NAVIGATION_FIELDS, PAGE_FIELDS
 
 
-def content_hash(post: dict[str, Any]) -> str:
+def content_hash(post: PageFields) -> str:
     """SHA-256 hex digest of the content fields of ``post`` (:data:`CONTENT_FIELDS`).
 
     The digest is taken over canonical JSON: keys sorted, no whitespace, datetimes
@@ -28,12 +29,12 @@ def content_hash(post: dict[str, Any]) -> str:
     return _digest(post, CONTENT_FIELDS)
 
 
-def navigation_hash(post: dict[str, Any]) -> str:
+def navigation_hash(post: PageFields) -> str:
     """SHA-256 hex digest of the navigation fields of ``post`` (:data:`NAVIGATION_FIELDS`)."""
     return _digest(post, NAVIGATION_FIELDS)
 
 
-def legacy_hash(post: dict[str, Any]) -> str:
+def legacy_hash(post: PageFields) -> str:
     """The schema-1 content hash (every page field), to compare with versions archived
     before schema 2 without reading them."""
     return _digest(post, PAGE_FIELDS)
@@ -46,7 +47,7 @@ def canonical(value: Any) -> str:
     )
 
 
-def _digest(post: dict[str, Any], fields: Iterable[str]) -> str:
+def _digest(post: PageFields, fields: Iterable[str]) -> str:
     page = {name: post.get(name) for name in fields}
     return hashlib.sha256(canonical(page).encode("utf-8")).hexdigest()
 

@@ -7,6 +7,10 @@
     events/part-<crawl>-<seq:05d>.parquet     gone / back / alias events (EVENT_SCHEMA)
     posts.parquet                  newest version of every URL, derived
     warc/<crawl>.warc.gz           raw pages; ``.warc.gz.open`` while being written
+    crawls.parquet                 the crawl log, one row per crawl (CRAWL_SCHEMA)
+    httpcache/                     Scrapy's HTTP cache of discovery documents
+
+:class:`SiteLayout` is the one place that names these files and folders.
 
 Files are written to a temporary name that starts with ``.`` and ends with
 ``.tmp`` (so pyarrow, pandas, DuckDB and polars globs never see them), fsynced,
@@ -69,6 +73,14 @@ class SiteLayout:
     @property
     def posts_path(self) -> Path:
         return self.site_dir / "posts.parquet"
+
+    @property
+    def crawls_path(self) -> Path:
+        return self.site_dir / "crawls.parquet"
+
+    @property
+    def httpcache_dir(self) -> Path:
+        return self.site_dir / "httpcache"
 
     @property
     def lock_path(self) -> Path:

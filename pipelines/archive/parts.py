@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pipelines.archive.layout import parquet_parts, write_table_atomic
-from pipelines.schema import POST_SCHEMA, conform
+from pipelines.schema import POST_SCHEMA, read_conformed
 
 _SEQ = re.compile(r"-(\d{5})\.parquet$")
 
@@ -52,16 +51,6 @@ def _last_seq(directory: Path, crawl_id: str) -> int:
 
 
 def read_versions(path: Path, columns: Sequence[str] | None = None) -> pa.Table:
-    """Read a versions part (or posts.parquet) in the current schema.
-
-    Only ``columns`` are read (all when None); a column the file predates comes
-    back as nulls, or empty lists where the column is not nullable.
-    """
-    wanted = list(columns) if columns is not None else list(POST_SCHEMA.names)
-    # one ParquetFile: opening a small part twice (schema, then table) costs more than reading it
-    part = pq.ParquetFile(path)
-    present = set(part.schema_arrow.names)
-    table = part.read(columns=[c for c in wanted if c in present])
-    if all(c in present for c in wanted):
-        return table
-    return conform(table).select(wanted)
+    """Read a versions part (or posts.parquet) in the current schema: only
+    ``columns`` (all when None), those the file predates as nulls or empty lists."""
+    return read_conformed(path, POST_SCHEMA, columns)

@@ -155,8 +155,9 @@ class ArchivePipeline:
 
     def _archive_post(self, item: FetchedPage) -> None:
         assert self.archive is not None
+        assert item.post is not None
         try:
-            added = self.archive.add_post(item.post or {}, item.fetched_at, item.requested_url)
+            added = self.archive.add_post(item.post, item.fetched_at, item.requested_url)
         except InvalidPost as exc:
             self._inc("archive/posts_invalid")
             raise DropItem(f"not archived: {exc}") from exc

@@ -13,18 +13,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from pipelines.archive.archive import InvalidPost, SiteArchive
 from pipelines.archive.layout import SiteLayout
 from pipelines.archive.warc import WarcPage, read_pages
+from pipelines.extract import Extraction
 from pipelines.extract.page import decode_page
 from pipelines.extract.rest import apply_hints
 
 logger = logging.getLogger(__name__)
 
-#: ``extract(html, url) -> object with .post (dict | None)``, profile already bound.
-Extractor = Callable[[str, str], Any]
+#: ``extract(html, url)``, with the site's profile already bound.
+Extractor = Callable[[str, str], Extraction]
 
 
 @dataclass(frozen=True)

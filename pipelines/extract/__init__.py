@@ -1,8 +1,8 @@
 """Extraction: plain functions from a page's HTML to a post record.
 
 Needs no Scrapy and no pyarrow.  :func:`extract` parses once, decides the page
-kind and, for posts, reads every field of :data:`pipelines.schema.PAGE_FIELDS`
-through four layers (declared data, WordPress conventions, the site profile,
+kind and, for posts, reads every field of :class:`blog.post.Post` through four
+layers (declared data, WordPress conventions, the site profile,
 a generic main-content extractor); see :mod:`pipelines.extract.post`.
 Selectors live in :mod:`pipelines.extract.selectors`, date parsing in
 :mod:`pipelines.extract.dates`.
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
+from blog.post import Post
 from pipelines.extract import declared, site, wordpress
 from pipelines.extract.kind import kind_of, sniff
 from pipelines.extract.page import Page, parse_html
@@ -27,13 +27,13 @@ EMPTY_HTML = "<html><body></body></html>"
 
 @dataclass(frozen=True)
 class Extraction:
-    """``kind`` is ``"post"`` or why the page is not one; ``post`` (posts only) has
-    the PAGE_FIELDS plus ``field_sources``; ``disagreements`` names fields where
+    """``kind`` is ``"post"`` or why the page is not one; ``post`` (posts only) is
+    the post read from the page; ``disagreements`` names fields where
     the first two layers with a value gave different values (see
     :data:`pipelines.extract.post.COMPARED`)."""
 
     kind: str
-    post: dict[str, Any] | None = None
+    post: Post | None = None
     disagreements: list[str] = field(default_factory=list)
 
 
@@ -54,7 +54,7 @@ def extract(
     return _post(page)
 
 
-def extract_post(html: str | bytes, url: str) -> dict[str, Any]:
+def extract_post(html: str | bytes, url: str) -> Post:
     """The post fields of any HTML page, whatever its kind (non-WordPress: generic layer)."""
     post = _post(_page(html if sniff(html) is None else EMPTY_HTML, url, None, None)).post
     assert post is not None
@@ -89,6 +89,5 @@ def _page(html: str | bytes, url: str, profile: SiteProfile | None, now: datetim
 
 
 def _post(page: Page) -> Extraction:
-    post, sources, disagreements = build_post(page)
-    post["field_sources"] = sources
+    post, disagreements = build_post(page)
     return Extraction("post", post, disagreements)

@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from blog.post import Author, BodyLink, Image, Post, RelatedLink
 from pipelines.extract import declared, generic, site, wordpress
 from pipelines.extract.authors import attach_bios
 from pipelines.extract.body import Body, image_key, merge_images, read_body
@@ -31,7 +32,7 @@ LAYERS: tuple[tuple[str, ModuleType], ...] = (
     ("generic", generic),
 )
 MIN_BODY_WORDS = 1
-IMAGE_PARTS = ("url", "alt", "caption", "credit")
+IMAGE_PARTS = tuple(Image.__annotations__)
 #: Fields whose first two layer values are compared for disagreements: single
 #: values, cheap to read twice.  Authors are compared with the later layer read
 #: for their urls, when one is (see :func:`_authors`); tags and categories are not.
@@ -87,36 +88,40 @@ class Fields:
             position += 1
 
 
-def build_post(page: Page) -> tuple[dict[str, Any], dict[str, str], list[str]]:
-    """The post's PAGE_FIELDS, its field sources and its disagreements."""
+def build_post(page: Page) -> tuple[Post, list[str]]:
+    """The post (every field of :class:`blog.post.Post`) and its disagreements."""
     fields = Fields(page)
     body = _with_lead(page, _body(page, fields))
     authors = tidy_authors(_authors(fields), page.profile.label("by"))
     if any(not author.get("bio") for author in authors):
         attach_bios(authors, [*wordpress.bios(page), *site.bios(page)])
-    post = {
+    # The layers build authors, images and links as plain dicts with the keys of
+    # blog.post's Author, Image and BodyLink; here they become the post's.
+    post: Post = {
         "url": page.canonical or page.url,
         "post_id": fields.get("post_id"),
         "title": _title(fields),
         "description": fields.get("description"),
         "published_at": fields.get("published_at"),
         "modified_at": fields.get("modified_at"),
-        "authors": authors,
+        "authors": cast("list[Author]", authors),
         "tags": _unique(fields.get("tags")),
         "categories": _unique(fields.get("categories")),
         "body_text": body.text,
         "body_html": body.html,
         "word_count": len(body.text.split()),
         "language": fields.get("language") or "",
-        "images": merge_images([*_hero(fields), *body.images]),
+        "images": cast("list[Image]", merge_images([*_hero(fields), *body.images])),
         "related_links": _related(fields),
-        "body_links": body.links,
+        "body_links": cast("list[BodyLink]", body.links),
         "comment_count": fields.get("comment_count"),
+        "field_sources": {},
     }
     for name in ("body_text", "body_html", "word_count", "body_links"):
         if "body" in fields.sources:
             fields.sources[name] = fields.sources["body"]
-    return post, _sources(fields.sources), fields.disagreements
+    post["field_sources"] = _sources(fields.sources)
+    return post, fields.disagreements
 
 
 def _authors(fields: Fields) -> list[dict[str, Any]]:
@@ -211,7 +216,7 @@ def _hero(fields: Fields) -> list[dict[str, Any]]:
     return same
 
 
-def _related(fields: Fields) -> list[dict[str, Any]]:
+def _related(fields: Fields) -> list[RelatedLink]:
     """Previous, next, then every entry of the related box: a post may be both the
     previous one and a recommendation, and then it is listed with both relations."""
     adjacent = [link for link in (fields.get("previous"), fields.get("next_post")) if link]

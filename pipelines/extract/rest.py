@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from blog.post import Author, Post
 from blog.urls import normalise_url
 from pipelines.extract.authors import is_name
 
@@ -22,25 +23,25 @@ REST = "rest"
 Users = dict[int, dict[str, str]]
 
 
-def apply_hints(post: dict[str, Any], hints: dict[str, Any]) -> None:
+def apply_hints(post: Post, hints: dict[str, Any]) -> None:
     """Fill ``post`` in place from ``hints``: the REST API's facts (:func:`apply_rest`),
     then the bios read from author archives (``author_bios``: archive URL to bio)."""
     apply_rest(post, hints)
     bios = {normalise_url(url): bio for url, bio in (hints.get("author_bios") or {}).items()}
     users: Users = hints.get("rest_users") or {}
     for author in post.get("authors") or []:
-        url = normalise_url(author["url"]) if author.get("url") else None
+        url = normalise_url(author.get("url") or "")
         if not author.get("bio") and url in bios and not user_for(author, users):
             author["bio"] = bios[url]
 
 
-def recorded_hints(hints: dict[str, Any], post: dict[str, Any] | None) -> dict[str, Any]:
+def recorded_hints(hints: dict[str, Any], post: Post | None) -> dict[str, Any]:
     """The part of ``hints`` that ``post`` depends on, JSON-ready: the post's own REST
     facts, the API users who are its authors, the archive bios it was given."""
     keys = ("post_id", "rest", "known_modified")
     kept = {key: hints[key] for key in keys if hints.get(key)}
-    authors = (post or {}).get("authors") or []
-    urls = {normalise_url(a["url"]) for a in authors if a.get("url")}
+    authors: list[Author] = (post.get("authors") if post is not None else None) or []
+    urls = {normalise_url(a.get("url") or "") for a in authors if a.get("url")}
     bios = {url: bio for url, bio in (hints.get("author_bios") or {}).items() if url in urls}
     if bios:
         kept["author_bios"] = bios
@@ -59,7 +60,7 @@ def read_recorded(hints: dict[str, Any]) -> dict[str, Any]:
     return hints | {"rest_users": {int(uid): user for uid, user in users.items()}}
 
 
-def apply_rest(post: dict[str, Any], hints: dict[str, Any]) -> None:
+def apply_rest(post: Post, hints: dict[str, Any]) -> None:
     """Fill ``post`` in place from the REST API's facts: post id, modification, authors.
     Without the API's word on the post this crawl (an incremental crawl asks only for
     posts modified lately), the archived modification (``known_modified``) holds."""
@@ -95,10 +96,10 @@ def _utc(stamp: Any) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _complete_authors(post: dict[str, Any], users: Users, author_id: Any) -> bool:
+def _complete_authors(post: Post, users: Users, author_id: Any) -> bool:
     """Complete each author from the API user that is the same person; with no author
     on the page, the post's author by id.  True when the API added something."""
-    authors: list[dict[str, Any]] = post.get("authors") or []
+    authors = post.get("authors") or []
     before = [dict(a) for a in authors]
     if not authors and isinstance(author_id, int) and author_id in users:
         authors = [_author(users[author_id])]
@@ -110,7 +111,7 @@ def _complete_authors(post: dict[str, Any], users: Users, author_id: Any) -> boo
     return bool(post["authors"] != before)
 
 
-def user_for(author: dict[str, Any], users: Users) -> dict[str, str] | None:
+def user_for(author: Author, users: Users) -> dict[str, str] | None:
     """The API user ``author`` is: same archive URL, same slug, or same name."""
     url = (author.get("url") or "").rstrip("/")
     keys = (
@@ -130,18 +131,18 @@ def _key(user: dict[str, str], key: str) -> str:
     return value.rstrip("/") if key == "url" else value.casefold() if key == "name" else value
 
 
-def _complete(author: dict[str, Any], user: dict[str, str]) -> None:
+def _complete(author: Author, user: dict[str, str]) -> None:
     if not is_name(author.get("name") or "") and user["name"]:
         author["name"] = user["name"]
     author["url"] = author.get("url") or user["url"] or None
     author["bio"] = author.get("bio") or user["bio"] or None
 
 
-def _author(user: dict[str, str]) -> dict[str, Any]:
+def _author(user: dict[str, str]) -> Author:
     return {"name": user["name"], "url": user["url"] or None, "bio": user["bio"] or None}
 
 
-def _unique_by_url(authors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _unique_by_url(authors: list[Author]) -> list[Author]:
     """One entry per person: two entries with one archive URL are one author."""
     seen: set[str] = set()
     unique = []

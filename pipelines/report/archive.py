@@ -1,8 +1,10 @@
 """Read a site's archive (``ARCHIVE_DIR/<site>/``) into the plain records the report needs.
 
+The files are found through :class:`~pipelines.archive.layout.SiteLayout` and read
+in the current schema (:func:`pipelines.schema.read_conformed`): files written with
+an older schema version read with the missing columns as nulls / empty lists.
 Only the columns the report uses are read (never ``body_text``/``body_html``), so
-a large archive loads quickly.  Files written with an older schema version read
-with the missing columns as nulls / empty lists.  Times become aware datetimes in
+a large archive loads quickly.  Times become aware datetimes in
 the report's time zone (Europe/Berlin by default): a date-only post is stored as
 midnight Berlin, so counting months in UTC would move it to the previous month.
 """
@@ -15,12 +17,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pyarrow as pa
 import pyarrow.dataset as ds
-import pyarrow.parquet as pq
 
-from pipelines.schema import CRAWL_SCHEMA, NAVIGATION_FIELDS, POST_SCHEMA
+from pipelines.archive.layout import SiteLayout
+from pipelines.schema import CRAWL_SCHEMA, NAVIGATION_FIELDS, POST_SCHEMA, read_conformed
 
+#: The columns of ``posts.parquet`` and ``versions/`` the report reads.
 POST_COLUMNS = (
     "url",
     "title",
@@ -86,28 +88,20 @@ def load_archive(site_dir: Path, site: str, tz: ZoneInfo) -> Archive:
     """Read ``site_dir``; raise FileNotFoundError when it is not a directory."""
     if not site_dir.is_dir():
         raise FileNotFoundError(f"no archive directory {site_dir}")
+    layout = SiteLayout.of(site_dir)
     return Archive(
         site=site,
-        posts=_read_posts(site_dir / "posts.parquet", tz),
-        versions=_read_versions(site_dir / "versions", tz),
-        crawls=_read_crawls(site_dir / "crawls.parquet", tz),
+        posts=_read_posts(layout.posts_path, tz),
+        versions=_read_versions(layout.versions_dir, tz),
+        crawls=_read_crawls(layout.crawls_path, tz),
     )
-
-
-def _read_columns(path: Path, names: tuple[str, ...]) -> pa.Table:
-    present = set(pq.read_schema(path).names)
-    table = pq.read_table(path, columns=[n for n in names if n in present])
-    for name in names:
-        if name not in present:
-            field = POST_SCHEMA.field(name)
-            table = table.append_column(field, pa.nulls(table.num_rows, field.type))
-    return table
 
 
 def _read_posts(path: Path, tz: ZoneInfo) -> tuple[Post, ...]:
     if not path.is_file():
         return ()
-    return tuple(_post(row, tz) for row in _read_columns(path, POST_COLUMNS).to_pylist())
+    rows = read_conformed(path, POST_SCHEMA, POST_COLUMNS).to_pylist()
+    return tuple(_post(row, tz) for row in rows)
 
 
 def _post(row: dict[str, Any], tz: ZoneInfo) -> Post:
@@ -149,8 +143,7 @@ def _read_versions(path: Path, tz: ZoneInfo) -> tuple[Version, ...] | None:
 def _read_crawls(path: Path, tz: ZoneInfo) -> tuple[dict[str, Any], ...] | None:
     if not path.is_file():
         return None
-    present = [n for n in CRAWL_SCHEMA.names if n in set(pq.read_schema(path).names)]
-    rows = pq.read_table(path, columns=present).to_pylist()
+    rows = read_conformed(path, CRAWL_SCHEMA).to_pylist()
     for row in rows:
         row["started_at"] = _local(row.get("started_at"), tz)
     return tuple(sorted((r for r in rows if r["started_at"]), key=lambda r: r["started_at"]))
