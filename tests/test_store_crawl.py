@@ -4,6 +4,9 @@ breaks nothing, and a reader that never meets half an object."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import signal
 import subprocess
 import time
@@ -19,6 +22,8 @@ from tests.support.crawl import FAST, REPO, SCRAPY, run_crawl
 from tests.support.objectstore import S3Server, moto_server, store_env
 
 pytestmark = pytest.mark.slow
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
 
 BUCKET, PREFIX = "archive", "blogs"
 STORE = f"s3://{BUCKET}/{PREFIX}"
@@ -187,3 +192,36 @@ def _read_while(process: subprocess.Popen[bytes], s3: S3Server) -> tuple[int, li
             except (OSError, ValueError) as error:
                 failures.append(f"{key}: {error}")
     return read, failures
+
+
+def test_the_readme_reads_the_store_as_printed(s3: S3Server, replica, tmp_path: Path) -> None:
+    server = replica("classic")
+    assert _store_crawl(tmp_path / "node", server.base_url).returncode == 0
+    (block,) = re.findall(r"```py\n(.*?)```", README, flags=re.DOTALL)
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        exec(compile(block, "README.md", "exec"), {})  # noqa: S102
+    posts = len(expected_posts(server.base_url, server.config))
+    printed = output.getvalue()
+    assert printed.startswith(f"{posts} ")
+    assert f"[({posts}, {posts})]" in printed  # one crawl: one version per post
+    assert "de" in printed
+
+
+def test_a_missing_bucket_stops_the_crawl_before_its_first_request(
+    s3: S3Server, replica, tmp_path: Path
+) -> None:
+    server = replica("classic")
+    result = run_crawl(
+        "s3://no-such-bucket/blogs",  # type: ignore[arg-type]
+        "-s",
+        f"ARCHIVE_LOCAL_DIR={tmp_path / 'node'}",
+        base_url=server.base_url,
+    )
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert (
+        last
+        == "error: cannot use the archive store s3://no-such-bucket/blogs: no bucket 'no-such-bucket'"
+    )
+    assert server.requests == []

@@ -103,6 +103,7 @@ class SiteMirror:
         lock = SiteLock(self.layout.lock_path, self.site)
         lock.acquire()
         try:
+            self._guarded(self.store.check)
             self._guarded(self.pull)
             self._guarded(self.push)
         finally:

@@ -71,6 +71,17 @@ class ArchiveStore:
         renamed into place (a local or mounted filesystem)."""
         return self.filesystem.type_name not in ("local", "mock")
 
+    def check(self) -> None:
+        """Raise StoreUnusable unless the store's bucket (or a local root) is there:
+        listing a missing bucket finds nothing rather than failing, and a crawl must
+        not fetch a page it could not upload."""
+        if not self.atomic_put:
+            self.filesystem.create_dir(self.root, recursive=True)
+            return
+        bucket = self.root.split("/", 1)[0]
+        if self.filesystem.get_file_info(bucket).type != pafs.FileType.Directory:
+            raise StoreUnusable(f"cannot use the archive store {self.uri}: no bucket {bucket!r}")
+
     def path(self, key: str) -> str:
         return f"{self.root}/{key}" if key else self.root
 
