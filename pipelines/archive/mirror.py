@@ -34,6 +34,8 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
+from twisted.internet import threads
+from twisted.internet.defer import Deferred
 
 from blog.crawl import identity_of
 from pipelines.archive.layout import SiteLayout, parquet_parts, temp_path
@@ -43,6 +45,7 @@ from pipelines.archive.store import ArchiveStore, StoredObject, StoreUnusable, i
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
+    from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 
@@ -242,6 +245,7 @@ class ArchiveMirror:
         self.interval = interval
         self.mirror: SiteMirror | None = None
         self._timer: Any = None
+        self._uploading: Deferred[int] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveMirror:
@@ -270,19 +274,32 @@ class ArchiveMirror:
         self._timer.start(self.interval, now=False)
 
     def push_parts(self) -> None:
-        if self.mirror is None:
+        """Start uploading the new parts in a thread (a PUT takes tens of milliseconds,
+        which the crawl's reactor must not wait for); one upload round at a time."""
+        if self.mirror is None or self._uploading is not None:
             return
-        try:
-            uploaded = self.mirror.push_parts()
-        except OSError as error:  # the store is down: the crawl's end or the next one retries
-            logger.warning("cannot upload parts to %s: %s", self.store.uri, error)
-            return
-        if uploaded and self.crawler.stats is not None:
-            self.crawler.stats.inc_value("archive/parts_uploaded", uploaded)
+        self._uploading = threads.deferToThread(self.mirror.push_parts)
+        self._uploading.addCallbacks(self._uploaded, self._upload_failed)
 
-    def spider_closed(self) -> None:
+    def _uploaded(self, count: int) -> None:
+        self._uploading = None
+        if count and self.crawler.stats is not None:
+            self.crawler.stats.inc_value("archive/parts_uploaded", count)
+
+    def _upload_failed(self, failure: Failure) -> None:
+        # the store is down: the crawl's end, or the next crawl, uploads the parts
+        self._uploading = None
+        logger.warning("cannot upload parts to %s: %s", self.store.uri, failure.value)
+
+    def spider_closed(self) -> Deferred[None] | None:
+        """Stop the timer, and let Scrapy wait for an upload round still running."""
         if self._timer is not None and self._timer.running:
             self._timer.stop()
+        if self._uploading is None:
+            return None
+        waiting: Deferred[None] = Deferred()
+        self._uploading.addBoth(lambda _: waiting.callback(None))
+        return waiting
 
 
 def _is_part(name: str) -> bool:
