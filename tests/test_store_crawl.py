@@ -225,3 +225,28 @@ def test_a_missing_bucket_stops_the_crawl_before_its_first_request(
         == "error: cannot use the archive store s3://no-such-bucket/blogs: no bucket 'no-such-bucket'"
     )
     assert server.requests == []
+
+
+def test_a_file_uri_store_gets_the_same_files_through_the_default_local_copy(
+    replica, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``file://`` (a mounted filesystem); the local copy in ``$XDG_STATE_HOME``."""
+    server = replica("classic")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    store = tmp_path / "mounted" / "blogs"
+    result = run_crawl(store.as_uri(), base_url=server.base_url)  # type: ignore[arg-type]
+    assert result.returncode == 0, result.stderr
+    local = tmp_path / "state" / "blog-archiver" / "file" / str(store).strip("/") / "materna"
+    assert (local / "httpcache").is_dir()
+    assert not (store / "materna" / "httpcache").exists()
+    stored = {p.relative_to(store).as_posix() for p in store.rglob("*") if p.is_file()}
+    kept = {
+        p.relative_to(local.parent).as_posix()
+        for p in local.rglob("*")
+        if p.is_file() and "httpcache" not in p.parts and not p.name.startswith(".")
+    }
+    assert stored == kept
+    truth = {p["url"] for p in expected_posts(server.base_url, server.config)}
+    assert sorted(
+        r["url"] for r in _rows(str(store / "materna" / "posts.parquet"), None)
+    ) == sorted(truth)
