@@ -15,6 +15,7 @@ import pytest
 from scrapy.settings import Settings
 
 from pipelines.archive.layout import SiteLayout, write_table_atomic
+from pipelines.archive.lock import ArchiveLocked, SiteLock
 from pipelines.archive.mirror import SiteMirror, local_root, use_store
 from pipelines.archive.store import ArchiveStore, StoreUnusable, is_store_uri
 from tests.support.objectstore import S3Server, moto_server, store_env
@@ -182,6 +183,23 @@ def test_a_temp_object_a_killed_upload_left_is_never_pulled(
     fresh = SiteLayout(tmp_path / "second", "blog")
     SiteMirror(file_store, fresh).pull()
     assert not list(fresh.site_dir.rglob("*.tmp"))
+
+
+def test_the_upload_after_a_crawl_leaves_a_running_crawl_to_upload_itself(
+    tmp_path: Path, file_store: ArchiveStore
+) -> None:
+    layout = _site(tmp_path / "node")
+    running = SiteLock(layout.lock_path, "blog")
+    running.acquire()
+    try:
+        SiteMirror(file_store, layout).sync_after_crawl()
+        assert file_store.list("blog") == {}
+        with pytest.raises(ArchiveLocked):
+            SiteMirror(file_store, layout).sync_before_crawl()
+    finally:
+        running.release()
+    SiteMirror(file_store, layout).sync_after_crawl()
+    assert "blog/posts.parquet" in file_store.list("blog")
 
 
 @pytest.fixture(scope="module")

@@ -156,7 +156,7 @@ class Command(ScrapyCrawlCommand):
         layout = SiteLayout.of(Path(self.settings["ARCHIVE_DIR"]) / site)
         try:
             SiteMirror(self.store, layout).sync_after_crawl()
-        except (ArchiveUnusable, ArchiveLocked) as error:
+        except ArchiveUnusable as error:
             self._fail(str(error), 1)
 
     def _abort(self, crawler: Crawler, handler: _OneLineErrors) -> None:

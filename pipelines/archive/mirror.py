@@ -39,7 +39,7 @@ from twisted.internet.defer import Deferred
 
 from blog.crawl import identity_of
 from pipelines.archive.layout import SiteLayout, parquet_parts, temp_path
-from pipelines.archive.lock import SiteLock
+from pipelines.archive.lock import ArchiveLocked, SiteLock
 from pipelines.archive.store import ArchiveStore, StoredObject, StoreUnusable, is_store_uri
 
 if TYPE_CHECKING:
@@ -116,7 +116,11 @@ class SiteMirror:
         """Upload what the crawl wrote, under the lock when it is free (a crawl that
         holds it now pushes the same files itself when it ends)."""
         lock = SiteLock(self.layout.lock_path, self.site)
-        lock.acquire()
+        try:
+            lock.acquire()
+        except ArchiveLocked as busy:
+            logger.info("not uploading now: %s, which uploads when it ends", busy)
+            return
         try:
             self._guarded(self.push)
         finally:
