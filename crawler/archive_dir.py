@@ -1,8 +1,9 @@
-"""``ARCHIVE_DIR`` as the commands take it: a local folder, for now.
+"""``ARCHIVE_DIR`` for the commands that read the archive from a local folder.
 
-Object storage (``s3://bucket/prefix``) is not supported yet: a URI would be
-taken for a relative folder named ``s3:``, and the bucket would stay empty.  So
-any ``scheme://`` value is refused with one line before anything is written.
+``scrapy crawl`` archives into object storage too (``s3://bucket/prefix``: it works
+on a local copy, :mod:`pipelines.archive.mirror`); the other commands read a
+folder, and a URI would be taken for a relative folder named ``s3:``.  So they
+refuse any ``scheme://`` value with one line before anything is read or written.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 def archive_root(value: str) -> Path:
     """ARCHIVE_DIR as a local folder; a URI (``s3://bucket/prefix``, ``file://…``) is
-    refused with ArchiveUnusable (the crawl's exit status 2)."""
+    refused with ArchiveUnusable (exit status 2)."""
     if URI.match(value):
         raise ArchiveUnusable(
-            f"ARCHIVE_DIR={value}: URIs (object storage) are not supported yet; give a local folder"
+            f"ARCHIVE_DIR={value}: this command reads a local folder; only scrapy crawl"
+            " archives into object storage"
         )
     return Path(value)

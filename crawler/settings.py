@@ -59,10 +59,17 @@ ARCHIVE_FLUSH_EVERY = 20
 # kill -9 of a slow, polite crawl loses seconds of work, not minutes.
 ARCHIVE_FLUSH_SECONDS = 5.0
 ARCHIVE_WARC_ENABLED = True
+# -- archive store: ARCHIVE_DIR may be a URI (s3://bucket/prefix, file:///…); the
+# crawl then works on a local copy in ARCHIVE_LOCAL_DIR (None:
+# $XDG_STATE_HOME/blog-archiver/<scheme>/<bucket>/<prefix>) and uploads new parts
+# every ARCHIVE_STORE_PUSH_SECONDS (pipelines/archive/mirror.py).
+ARCHIVE_LOCAL_DIR = None
+ARCHIVE_STORE_PUSH_SECONDS = 5.0
 
 EXTENSIONS = {
     "pipelines.crawl_log.CrawlLog": 500,
     "crawler.progress.Progress": 600,
+    "pipelines.archive.mirror.ArchiveMirror": 700,  # archive store: NotConfigured without one
     # The archive is the crawl's output; items are fetched pages with raw bytes, no
     # feed's rows. FEEDS (set by Scrapyd's items_dir, or -o) is ignored; Scrapy warns.
     "scrapy.extensions.feedexport.FeedExporter": None,

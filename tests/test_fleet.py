@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
+from crawler.archive_dir import archive_root
 from crawler.arguments import parse_arguments
 from crawler.fleet.blogs import Blog, FleetFileError, parse_fleet
 from crawler.fleet.nodes import Job, job_id, parse_job_id
 from crawler.fleet.pinning import pinned_node
 from crawler.fleet.status import blog_status, last_attempt
 from crawler.httpcache import SiteCacheStorage
+from pipelines.archive.layout import ArchiveUnusable
 from tests.support.crawl import REPO, SCRAPY
 
 GOOD = """
@@ -214,8 +216,10 @@ def test_the_http_cache_needs_no_scrapy_cfg(tmp_path: Path, monkeypatch) -> None
     assert not (tmp_path / ".scrapy").exists()
 
 
-@pytest.mark.parametrize("uri", ["s3://bucket/prefix", "file:///tmp/archive", "gs://b/p"])
-def test_an_archive_uri_is_refused_before_anything_is_written(tmp_path: Path, uri: str) -> None:
+def test_an_archive_uri_pyarrow_cannot_open_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    uri = "ftp://example.invalid/archive"
     result = subprocess.run(
         [SCRAPY, "crawl", "materna", "-s", f"ARCHIVE_DIR={uri}"],
         cwd=tmp_path,
@@ -227,9 +231,15 @@ def test_an_archive_uri_is_refused_before_anything_is_written(tmp_path: Path, ur
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"error: ARCHIVE_DIR={uri}: URIs (object storage) are not supported yet; give a local folder"
+        f"error: cannot use the archive store {uri}: Unrecognized filesystem type in URI: {uri}"
     ]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("uri", ["s3://bucket/prefix", "file:///tmp/archive"])
+def test_commands_that_read_a_folder_refuse_an_archive_uri(uri: str) -> None:
+    with pytest.raises(ArchiveUnusable, match="only scrapy crawl archives into object storage"):
+        archive_root(uri)
 
 
 def test_the_readme_fleet_file_is_a_good_fleet_file() -> None:

@@ -28,12 +28,15 @@ from scrapy.exceptions import (
 from scrapy.utils.ossignal import install_shutdown_handlers
 from scrapy.utils.project import inside_project
 
+from blog.crawl import identity_of
 from blog.errors import UserFacingError
 from crawler.archive_dir import archive_root
 from crawler.shutdown import Interrupts
 from pipelines.archive import ArchiveLocked, SiteLayout
 from pipelines.archive.layout import ArchiveUnusable, check_writable
 from pipelines.archive.lock import SiteLock
+from pipelines.archive.mirror import SiteMirror, use_store
+from pipelines.archive.store import ArchiveStore
 from pipelines.crawl_log import crawl_verdict
 
 if TYPE_CHECKING:
@@ -74,6 +77,7 @@ class Command(ScrapyCrawlCommand):
     # so that run from the wrong directory the command prints its one line only;
     # a plain class attribute, as Scrapy declares it
     default_settings = {**ScrapyCrawlCommand.default_settings, "LOG_LEVEL": "WARNING"}  # noqa: RUF012
+    store: ArchiveStore | None = None  # archive store hook: set by run() for ARCHIVE_DIR=URI
 
     def short_desc(self) -> str:
         return "Crawl a blog into its archive; exit non-zero with one line when the crawl fails"
@@ -89,6 +93,13 @@ class Command(ScrapyCrawlCommand):
             return
         if len(args) != 1:
             raise UsageError("give exactly one spider, e.g. `scrapy crawl materna`")
+        # -- archive store hook: ARCHIVE_DIR=s3://… crawls into a local copy (mirror.py)
+        try:
+            self.store = use_store(self.settings) if self.settings is not None else None
+        except ArchiveUnusable as error:
+            self._fail(str(error), EXIT_BAD_INPUT)
+            return
+        # -- end of archive store hook
         spidercls = self._checked_spider(args[0], opts.spargs)
         if spidercls is not None and self._archive_ready(spidercls, opts.spargs):
             self._crawl(spidercls, opts.spargs)
@@ -136,6 +147,18 @@ class Command(ScrapyCrawlCommand):
         # the crawl has ended and saved everything: a late signal must not cut the report
         install_shutdown_handlers(signal.SIG_IGN)
         self._finish(crawler, handler)
+        self._push_to_store(crawler)  # archive store hook
+
+    def _push_to_store(self, crawler: Crawler) -> None:
+        """Upload what the crawl wrote to the archive store (when ARCHIVE_DIR is one)."""
+        if self.store is None or crawler.spider is None or self.settings is None:
+            return
+        site = identity_of(crawler.spider).site
+        layout = SiteLayout.of(Path(self.settings["ARCHIVE_DIR"]) / site)
+        try:
+            SiteMirror(self.store, layout).sync_after_crawl()
+        except ArchiveUnusable as error:
+            self._fail(str(error), 1)
 
     def _abort(self, crawler: Crawler, handler: _OneLineErrors) -> None:
         """The second signal: report as usual and end now, without waiting for the
@@ -152,6 +175,8 @@ class Command(ScrapyCrawlCommand):
             return
         layout = SiteLayout.of(archive_root(self.settings.get("ARCHIVE_DIR", "data")) / site)
         check_writable(layout.site_dir)
+        if self.store is not None:  # archive store hook: pull, push leftovers (under the lock)
+            SiteMirror(self.store, layout).sync_before_crawl()
         if layout.lock_path.exists():
             probe = SiteLock(layout.lock_path, site)
             probe.acquire()
