@@ -24,6 +24,8 @@ from typing import Any
 from tests.support.crawl import REPO
 
 SCRAPYD_DEPLOY = str(Path(sys.executable).with_name("scrapyd-deploy"))
+#: how long a test waits for one answer of Scrapyd's API
+ANSWER_S = 90
 
 
 def missing() -> str:
@@ -101,12 +103,14 @@ class ScrapydServer:
         raise RuntimeError(f"scrapyd did not answer within {timeout} s: {self.output()}")
 
     def get(self, endpoint: str) -> dict[str, Any]:
-        with urllib.request.urlopen(f"{self.url}/{endpoint}", timeout=10) as response:
+        # listspiders.json starts a Python process that imports the egg: on a loaded
+        # 2-core machine that alone can take tens of seconds
+        with urllib.request.urlopen(f"{self.url}/{endpoint}", timeout=ANSWER_S) as response:
             answer: dict[str, Any] = json.load(response)
             return answer
 
     def text(self, path: str) -> str:
-        with urllib.request.urlopen(f"{self.url}{path}", timeout=10) as response:
+        with urllib.request.urlopen(f"{self.url}{path}", timeout=ANSWER_S) as response:
             return str(response.read().decode("utf-8", "replace"))
 
     def output(self) -> str:
