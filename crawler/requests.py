@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 
 from blog.page import GONE_STATUSES
 
@@ -65,3 +67,25 @@ def in_flight(crawler: Crawler) -> bool:
     assert stats is not None
     queued = stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
     return bool(queued or engine.downloader.active or not engine.scraper.slot.is_idle())
+
+
+class SchedulerDry:
+    """Awaitable: the scheduler ran dry and the spider has something to do (``worth``).
+
+    Scrapy sends ``scheduler_empty`` whenever it finds the scheduler empty, many
+    times a second in a busy crawl; only those worth a look wake ``start()``, and the
+    handler is connected once rather than for every wait."""
+
+    def __init__(self, crawler: Crawler, worth: Callable[[], bool]) -> None:
+        self.worth = worth
+        self._waiter: Deferred[None] | None = None
+        crawler.signals.connect(self._empty, signal=signals.scheduler_empty)
+
+    async def wait(self) -> None:
+        self._waiter = Deferred()
+        await maybe_deferred_to_future(self._waiter)
+
+    def _empty(self) -> None:
+        if self._waiter is not None and self.worth():
+            waiter, self._waiter = self._waiter, None
+            waiter.callback(None)

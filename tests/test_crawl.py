@@ -37,6 +37,7 @@ def test_materna_crawl_archives_every_post_once_with_every_field_right(
     assert len({r["url"] for r in rows}) == len(rows) == len(expected) >= 40
     assert not {r["url"] for r in rows} & set(expected_non_posts(server.base_url, server.config))
     assert "posts fetched" in result.stdout
+    assert result.stderr == ""  # a healthy crawl is quiet: cron mails whatever it prints there
 
 
 def test_the_archive_files_are_what_the_readme_promises(replica, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider, signals
+from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
@@ -34,7 +34,13 @@ from crawler.fetched import error_text, fetched_page, int_header, is_html
 from crawler.frontier import Frontier
 from crawler.holding import Holding, Release
 from crawler.recrawl import RecrawlPlan
-from crawler.requests import author_request, discovery_request, in_flight, page_request
+from crawler.requests import (
+    SchedulerDry,
+    author_request,
+    discovery_request,
+    in_flight,
+    page_request,
+)
 from pipelines.archive import SiteLayout, known_posts
 from pipelines.profile import load_profile
 
@@ -45,6 +51,7 @@ class WordPressSpider(Spider):
     name = "wordpress"
     default_site: ClassVar[str | None] = None
     options: ClassVar[tuple[str, ...]] = ("base_url", "site", "full")
+    dry: SchedulerDry  # set by from_crawler, which has the crawler's signals
 
     def __init__(self, **kwargs: Any) -> None:
         args = self.check_arguments(kwargs)
@@ -69,6 +76,7 @@ class WordPressSpider(Spider):
         spider.holding.known_modified = plan.unchanged_modification
         spider.canaries = crawler.settings.getint("HEALTH_CANARY_POSTS", 3)
         spider.batch = max(1, crawler.settings.getint("DISCOVERY_BATCH", 64))
+        spider.dry = SchedulerDry(crawler, spider._worth_waking)
         return spider
 
     @classmethod
@@ -82,7 +90,7 @@ class WordPressSpider(Spider):
         root = self.identity.base_url
         yield discovery_request(root, self.parse_root, self.root_failed, "root")
         while True:
-            await self.crawler.signals.wait_for(signals.scheduler_empty)
+            await self.dry.wait()
             for found, source in self.frontier.next_batch(self.batch):
                 yield self._page_request(found.url, source, hints=found.hints)
             self._note_frontier()
@@ -96,6 +104,9 @@ class WordPressSpider(Spider):
                 self._stats.inc_value(key, count)
             for url, source in stage.requests:
                 yield self._page_request(url, source)
+
+    def _worth_waking(self) -> bool:
+        return bool(self.frontier.backlog) or not in_flight(self.crawler)
 
     def parse_root(self, response: Response) -> Iterator[FetchedPage | Request]:
         """The blog answers: ask every discovery source, then read the home page."""

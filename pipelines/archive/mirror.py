@@ -256,7 +256,9 @@ class ArchiveMirror:
         uri = crawler.settings.get("ARCHIVE_STORE")
         interval = crawler.settings.getfloat("ARCHIVE_STORE_PUSH_SECONDS", 5.0)
         if not uri or interval <= 0:
-            raise NotConfigured("no archive store, or part uploads during the crawl are off")
+            # no store, or part uploads during the crawl off; without a message, since
+            # Scrapy logs a NotConfigured message as a warning and cron would mail it
+            raise NotConfigured
         extension = cls(crawler, ArchiveStore.from_uri(uri), interval)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
