@@ -1,4 +1,9 @@
-"""Shared fixtures: the replica blog served on 127.0.0.1, and a real WordPress."""
+"""Shared fixtures: the replica blog served on 127.0.0.1, one crawl of it, a real
+WordPress, and the synthetic archive the report tests read.
+
+The suite runs on every core (``-n auto`` in pyproject.toml, pytest-xdist).  A session
+fixture is built once per worker, so the tests that share a costly one carry the same
+``xdist_group`` mark and run on one worker (``--dist loadgroup``)."""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from typing import Any
 
 import pytest
 
+from tests.archive_factory import SyntheticArchive, write_archive
 from tests.replica import ReplicaConfig, ReplicaServer
+from tests.support.crawl import ReplicaCrawl, run_crawl
 from tests.wordpress import WordPress, missing
 
 
@@ -38,6 +45,19 @@ def replica_module() -> Iterator[Callable[..., ReplicaServer]]:
     yield from _replica_factory()
 
 
+@pytest.fixture(scope="session")
+def replica_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReplicaCrawl]:
+    """One real crawl of the default replica (classic, edition 1), for the tests that only
+    read its archive; a test that writes copies it first.  Its server is never changed.
+    Tests using it carry ``xdist_group("replica-crawl")``, so one worker crawls."""
+    server = ReplicaServer(ReplicaConfig(theme="classic")).start()
+    archive_dir = tmp_path_factory.mktemp("replica-crawl")
+    result = run_crawl(archive_dir, base_url=server.base_url)
+    assert result.returncode == 0, result.stderr
+    yield ReplicaCrawl(server, archive_dir)
+    server.stop()
+
+
 @pytest.fixture
 def replica_classic(replica: Callable[..., ReplicaServer]) -> ReplicaServer:
     """The default replica: classic theme at ``/``, edition 1."""
@@ -58,3 +78,26 @@ def wordpress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPress]:
     site = WordPress(tmp_path_factory.mktemp("wordpress")).start()
     yield site
     site.stop()
+
+
+@pytest.fixture(scope="session")
+def report_archive(tmp_path_factory: pytest.TempPathFactory) -> SyntheticArchive:
+    """The 400-post archive (with history and crawls) that the report's tests recompute
+    numbers from: built once for the session, since none of them writes to it.  Tests
+    using it carry ``xdist_group("report-archive")``, so one worker builds it."""
+    return write_archive(tmp_path_factory.mktemp("report-archive") / "materna", posts=400, seed=7)
+
+
+@pytest.fixture(scope="session")
+def report_html(report_archive: SyntheticArchive) -> str:
+    """The report of :func:`report_archive`, built once: its build is what costs."""
+    from pipelines.report import build_report
+
+    return build_report(report_archive.site_dir, "materna")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """End-to-end tests first, the rest in their order: on several workers the long tests
+    start early and the quick ones fill the gaps, so no worker runs a long one alone at
+    the end while the others idle."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -18,7 +18,8 @@ from pipelines.archive import content_hash, read_posts
 from tests.test_archive_hash import BASE
 
 #: end to end: real crawls, servers or processes (the quick loop leaves them out)
-pytestmark = pytest.mark.slow
+#: one worker, in order: each test's crawls build on the last's archive
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("archive-pipeline")]
 
 ROOT = Path(__file__).resolve().parents[1]
 CRAWL = """
@@ -27,6 +28,7 @@ from datetime import timedelta
 import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import CloseSpider
+from blog.crawl import CrawlIdentity
 from tests.test_archive_hash import T0, make_page, make_post
 
 root, crawl_n, plan = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])

@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.schema import COLUMNS
-from tests.support.crawl import REPO, run_crawl
+from tests.support.crawl import REPO, ReplicaCrawl
 
 #: end to end: real crawls, servers or processes (the quick loop leaves them out)
 pytestmark = pytest.mark.slow
@@ -26,15 +27,15 @@ def _blocks(language: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def replica_archive(replica_module, tmp_path_factory) -> Path:
-    """A folder holding ``data/materna`` from a real crawl of the replica."""
+def replica_archive(replica_crawl: ReplicaCrawl, tmp_path_factory) -> Path:
+    """A folder holding ``data/materna`` from a real crawl of the replica (a copy of the
+    session's: the report command writes beside it)."""
     root = tmp_path_factory.mktemp("readme")
-    server = replica_module("classic")
-    result = run_crawl(root / "data", base_url=server.base_url)
-    assert result.returncode == 0, result.stderr
+    shutil.copytree(replica_crawl.archive_dir, root / "data")
     return root
 
 
+@pytest.mark.xdist_group("replica-crawl")
 def test_every_python_example_runs_as_printed(replica_archive: Path) -> None:
     blocks = _blocks("python")
     assert len(blocks) >= 5
@@ -101,6 +102,7 @@ def test_the_quick_start_crawls_the_replica_and_describes_the_archive(tmp_path: 
     assert str(tmp_path / "data" / "materna" / "posts.parquet") in result.stdout
 
 
+@pytest.mark.xdist_group("replica-crawl")
 def test_the_report_command_runs_as_printed(replica_archive: Path) -> None:
     (command,) = [b.strip() for b in _blocks("sh") if " report " in b]
     bin_dir = str(Path(sys.executable).parent) + "/"

@@ -20,7 +20,8 @@ from pipelines.report import write_report
 from tests.archive_factory import SyntheticArchive, write_archive
 
 #: end to end: real crawls, servers or processes (the quick loop leaves them out)
-pytestmark = pytest.mark.slow
+#: one worker builds the archive and starts Chromium (module fixtures)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report-browser")]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
