@@ -1,21 +1,25 @@
 """Shared fixtures: the replica blog served on 127.0.0.1, one crawl of it, a real
 WordPress, and the synthetic archive the report tests read.
 
-The suite runs on every core (``-n auto`` in pyproject.toml, pytest-xdist).  A session
-fixture is built once per worker, so the tests that share a costly one carry the same
-``xdist_group`` mark and run on one worker (``--dist loadgroup``)."""
+The suite runs on every core (pytest-xdist, configured in pyproject.toml), a module per
+worker at a time, so a module's fixtures are built once.  A session fixture would be
+built once per worker: the costly ones that several modules read are built once for the
+whole run instead (:func:`_built_once`)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.archive_factory import SyntheticArchive, write_archive
 from tests.replica import ReplicaConfig, ReplicaServer
-from tests.support.crawl import ReplicaCrawl, run_crawl
+from tests.support.crawl import run_crawl
 from tests.wordpress import WordPress, missing
 
 
@@ -45,17 +49,36 @@ def replica_module() -> Iterator[Callable[..., ReplicaServer]]:
     yield from _replica_factory()
 
 
-@pytest.fixture(scope="session")
-def replica_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReplicaCrawl]:
-    """One real crawl of the default replica (classic, edition 1), for the tests that only
-    read its archive; a test that writes copies it first.  Its server is never changed.
-    Tests using it carry ``xdist_group("replica-crawl")``, so one worker crawls."""
-    server = ReplicaServer(ReplicaConfig(theme="classic")).start()
-    archive_dir = tmp_path_factory.mktemp("replica-crawl")
-    result = run_crawl(archive_dir, base_url=server.base_url)
+def _built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """``build(path)`` once for the whole run: the first worker to ask builds, the others
+    wait for it (a file lock) and get the same path, in the temp folder they share."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # each worker's basetemp is a folder of the run's
+    path, done = shared / name, shared / f"{name}.done"
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(path, ignore_errors=True)  # a build that failed half way
+            build(path)
+            done.touch()
+    return path
+
+
+def _crawl_the_replica(archive_dir: Path) -> None:
+    with ReplicaServer(ReplicaConfig(theme="classic")) as server:
+        result = run_crawl(archive_dir, base_url=server.base_url)
     assert result.returncode == 0, result.stderr
-    yield ReplicaCrawl(server, archive_dir)
-    server.stop()
+
+
+@pytest.fixture(scope="session")
+def replica_crawl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``ARCHIVE_DIR`` of one real crawl of the default replica (classic, edition 1),
+    for the tests that only read an archive (a test that writes copies it first); built
+    once for the run.  Its server is stopped: no test of it needs the site."""
+    return _built_once(tmp_path_factory, "replica-crawl", _crawl_the_replica)
 
 
 @pytest.fixture
@@ -80,20 +103,31 @@ def wordpress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPress]:
     site.stop()
 
 
+REPORT_ARCHIVE = {"posts": 400, "seed": 7}
+
+
 @pytest.fixture(scope="session")
 def report_archive(tmp_path_factory: pytest.TempPathFactory) -> SyntheticArchive:
     """The 400-post archive (with history and crawls) that the report's tests recompute
-    numbers from: built once for the session, since none of them writes to it.  Tests
-    using it carry ``xdist_group("report-archive")``, so one worker builds it."""
-    return write_archive(tmp_path_factory.mktemp("report-archive") / "materna", posts=400, seed=7)
+    numbers from, shared since none of them writes to it (writing it takes 0.1 s)."""
+    site_dir = tmp_path_factory.mktemp("report-archive") / "materna"
+    return write_archive(site_dir, **REPORT_ARCHIVE)
+
+
+def _write_report_of_the_archive(folder: Path) -> None:
+    from pipelines.report import build_report
+
+    archive = write_archive(folder / "materna", **REPORT_ARCHIVE)
+    html = build_report(archive.site_dir, "materna")
+    (folder / "report.html").write_text(html, encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
-def report_html(report_archive: SyntheticArchive) -> str:
-    """The report of :func:`report_archive`, built once: its build is what costs."""
-    from pipelines.report import build_report
-
-    return build_report(report_archive.site_dir, "materna")
+def report_html(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The report of :func:`report_archive`'s archive (``write_archive`` is the same for
+    the same seed), built once for the run: the build is what costs (about 10 s)."""
+    folder = _built_once(tmp_path_factory, "report-archive", _write_report_of_the_archive)
+    return (folder / "report.html").read_text(encoding="utf-8")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -18,8 +18,7 @@ from pipelines.archive import content_hash, read_posts
 from tests.test_archive_hash import BASE
 
 #: end to end: real crawls, servers or processes (the quick loop leaves them out)
-#: one worker, in order: each test's crawls build on the last's archive
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("archive-pipeline")]
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 CRAWL = """

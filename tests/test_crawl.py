@@ -16,7 +16,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.replica import expected_non_posts, expected_posts
-from tests.support.crawl import SCRAPY, ReplicaCrawl, read_posts, run_crawl
+from tests.support.crawl import SCRAPY, read_posts, run_crawl
 from tests.support.truth import mismatches
 
 #: end to end: real crawls, servers or processes (the quick loop leaves them out)
@@ -40,9 +40,8 @@ def test_materna_crawl_archives_every_post_once_with_every_field_right(
     assert "posts fetched" in result.stdout
 
 
-@pytest.mark.xdist_group("replica-crawl")
-def test_the_archive_files_are_what_the_readme_promises(replica_crawl: ReplicaCrawl) -> None:
-    site = replica_crawl.archive_dir / "materna"
+def test_the_archive_files_are_what_the_readme_promises(replica_crawl: Path) -> None:
+    site = replica_crawl / "materna"
     posts = pq.ParquetFile(site / "posts.parquet")
     assert posts.metadata.row_group(0).column(0).compression == "ZSTD"
     versions = pq.read_table(site / "versions").num_rows
@@ -54,7 +53,7 @@ def test_the_archive_files_are_what_the_readme_promises(replica_crawl: ReplicaCr
             for r in ArchiveIterator(stream)
             if r.rec_type == "response"
         }
-    assert uris == {r["url"] for r in read_posts(replica_crawl.archive_dir)}
+    assert uris == {r["url"] for r in read_posts(replica_crawl)}
 
 
 @pytest.mark.parametrize("theme", ["classic", "block", "builder", "jsonld"])
@@ -151,11 +150,11 @@ def _tree_digest(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def archived(replica_crawl: ReplicaCrawl, tmp_path_factory) -> Path:
+def archived(replica_crawl: Path, tmp_path_factory) -> Path:
     """An archive from one good crawl (a copy of the session's), to prove failed runs
     leave it untouched."""
     root = tmp_path_factory.mktemp("archive") / "archive"
-    shutil.copytree(replica_crawl.archive_dir, root)
+    shutil.copytree(replica_crawl, root)
     return root
 
 
@@ -172,7 +171,6 @@ def not_a_blog(tmp_path_factory) -> Iterator[str]:
     server.server_close()
 
 
-@pytest.mark.xdist_group("replica-crawl")
 @pytest.mark.parametrize(
     ("args", "status", "message"),
     [
@@ -195,7 +193,6 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(
     assert _tree_digest(archived) == before
 
 
-@pytest.mark.xdist_group("replica-crawl")
 def test_a_site_that_is_no_blog_fails_and_leaves_the_archive_alone(
     archived: Path, not_a_blog: str
 ) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.schema import COLUMNS
-from tests.support.crawl import REPO, ReplicaCrawl
+from tests.support.crawl import REPO
 
 #: end to end: real crawls, servers or processes (the quick loop leaves them out)
 pytestmark = pytest.mark.slow
@@ -27,15 +27,14 @@ def _blocks(language: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def replica_archive(replica_crawl: ReplicaCrawl, tmp_path_factory) -> Path:
+def replica_archive(replica_crawl: Path, tmp_path_factory) -> Path:
     """A folder holding ``data/materna`` from a real crawl of the replica (a copy of the
     session's: the report command writes beside it)."""
     root = tmp_path_factory.mktemp("readme")
-    shutil.copytree(replica_crawl.archive_dir, root / "data")
+    shutil.copytree(replica_crawl, root / "data")
     return root
 
 
-@pytest.mark.xdist_group("replica-crawl")
 def test_every_python_example_runs_as_printed(replica_archive: Path) -> None:
     blocks = _blocks("python")
     assert len(blocks) >= 5
@@ -102,7 +101,6 @@ def test_the_quick_start_crawls_the_replica_and_describes_the_archive(tmp_path: 
     assert str(tmp_path / "data" / "materna" / "posts.parquet") in result.stdout
 
 
-@pytest.mark.xdist_group("replica-crawl")
 def test_the_report_command_runs_as_printed(replica_archive: Path) -> None:
     (command,) = [b.strip() for b in _blocks("sh") if " report " in b]
     bin_dir = str(Path(sys.executable).parent) + "/"

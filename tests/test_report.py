@@ -37,10 +37,6 @@ SECTIONS = (
 )
 
 
-#: the session's 400-post archive is built by the one worker that runs these two modules
-pytestmark = pytest.mark.xdist_group("report-archive")
-
-
 @pytest.fixture
 def archive(report_archive: SyntheticArchive) -> SyntheticArchive:
     """The session's 400-post archive (``tests/conftest.py``), shared with the other

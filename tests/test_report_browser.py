@@ -20,8 +20,7 @@ from pipelines.report import write_report
 from tests.archive_factory import SyntheticArchive, write_archive
 
 #: end to end: real crawls, servers or processes (the quick loop leaves them out)
-#: one worker builds the archive and starts Chromium (module fixtures)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report-browser")]
+pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -18,8 +18,7 @@ from tests.support.crawl import REPO, run_crawl
 from tests.test_report_browser import ARGS, CHROMIUM, ROWS_JS, _open, unavailable
 
 #: end to end: real crawls, servers or processes (the quick loop leaves them out)
-#: one worker crawls twice and starts Chromium (module fixtures)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report-replica")]
+pytestmark = pytest.mark.slow
 
 SCREENSHOT = REPO / "docs" / "report.png"
 

@@ -19,9 +19,6 @@ from pipelines.schema import CRAWL_SCHEMA
 from tests.archive_factory import SyntheticArchive, write_archive
 from tests.test_report import BERLIN, posts_frame, table
 
-#: the session's 400-post archive is built by the one worker that runs these two modules
-pytestmark = pytest.mark.xdist_group("report-archive")
-
 
 @pytest.fixture
 def archive(report_archive: SyntheticArchive) -> SyntheticArchive:

@@ -17,8 +17,7 @@ from tests.wordpress import PERMALINKS, WordPress
 from tests.wordpress.truth import expected_posts, mismatches
 
 #: end to end: real crawls, servers or processes (the quick loop leaves them out)
-#: one worker installs the sites (the session's WordPress)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wordpress")]
+pytestmark = pytest.mark.slow
 
 
 def _crawl(wordpress: WordPress, tmp_path: Path, theme: str, variant: str = "") -> list[dict]:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
-
-from tests.replica import ReplicaServer
 
 REPO = Path(__file__).resolve().parents[2]
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
@@ -40,15 +37,6 @@ def run_crawl(
     return subprocess.run(
         command, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False
     )
-
-
-@dataclass(frozen=True)
-class ReplicaCrawl:
-    """A finished crawl of a replica that is still serving: ``archive_dir`` is the
-    crawl's ``ARCHIVE_DIR`` (the site's files under ``materna/``)."""
-
-    server: ReplicaServer
-    archive_dir: Path
 
 
 def read_posts(archive_dir: Path, site: str = "materna") -> list[dict]:
