@@ -131,7 +131,13 @@ def report_html(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """End-to-end tests first, the rest in their order: on several workers the long tests
+    """The real WordPress's module first (the longest: five site installs), then the other
+    end-to-end tests, then the rest, each in its order: on several workers the long ones
     start early and the quick ones fill the gaps, so no worker runs a long one alone at
     the end while the others idle."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("slow") is None,
+            "wordpress" not in item.fixturenames,
+        )
+    )
