@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
+import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -40,10 +41,8 @@ def test_materna_crawl_archives_every_post_once_with_every_field_right(
     assert result.stderr == ""  # a healthy crawl is quiet: cron mails whatever it prints there
 
 
-def test_the_archive_files_are_what_the_readme_promises(replica, tmp_path: Path) -> None:
-    server = replica("classic")
-    assert run_crawl(tmp_path, base_url=server.base_url).returncode == 0
-    site = tmp_path / "materna"
+def test_the_archive_files_are_what_the_readme_promises(replica_crawl: Path) -> None:
+    site = replica_crawl / "materna"
     posts = pq.ParquetFile(site / "posts.parquet")
     assert posts.metadata.row_group(0).column(0).compression == "ZSTD"
     versions = pq.read_table(site / "versions").num_rows
@@ -55,7 +54,7 @@ def test_the_archive_files_are_what_the_readme_promises(replica, tmp_path: Path)
             for r in ArchiveIterator(stream)
             if r.rec_type == "response"
         }
-    assert uris == {r["url"] for r in read_posts(tmp_path)}
+    assert uris == {r["url"] for r in read_posts(replica_crawl)}
 
 
 @pytest.mark.parametrize("theme", ["classic", "block", "builder", "jsonld"])
@@ -152,11 +151,11 @@ def _tree_digest(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def archived(replica_module, tmp_path_factory) -> Path:
-    """An archive from one good crawl, to prove failed runs leave it untouched."""
-    root = tmp_path_factory.mktemp("archive")
-    server = replica_module("classic")
-    assert run_crawl(root, base_url=server.base_url).returncode == 0
+def archived(replica_crawl: Path, tmp_path_factory) -> Path:
+    """An archive from one good crawl (a copy of the session's), to prove failed runs
+    leave it untouched."""
+    root = tmp_path_factory.mktemp("archive") / "archive"
+    shutil.copytree(replica_crawl, root)
     return root
 
 

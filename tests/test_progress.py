@@ -16,9 +16,6 @@ from crawler.progress import Progress, progress_line
 from tests.replica import ReplicaServer
 from tests.support.crawl import run_crawl
 
-#: end to end: real crawls, servers or processes (the quick loop leaves them out)
-pytestmark = pytest.mark.slow
-
 LINE = re.compile(
     r"\[crawler\.progress\] INFO: progress: (\d+) pages queued, (\d+) fetched, (\d+) posts archived, "
     r"[\d.]+ posts/min, (?:~\d+ (?:s|min) left|time left unknown)$",
@@ -102,6 +99,7 @@ def test_a_terminal_gets_its_first_line_after_a_second_a_log_after_the_interval(
     assert Progress(crawler, 10.0, io.StringIO()).period == 10.0
 
 
+@pytest.mark.slow  # a real crawl
 def test_a_crawl_without_terminal_logs_plain_progress_lines(
     replica: Callable[..., ReplicaServer], tmp_path: Path
 ) -> None:

@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.schema import COLUMNS
-from tests.support.crawl import REPO, run_crawl
-
-#: end to end: real crawls, servers or processes (the quick loop leaves them out)
-pytestmark = pytest.mark.slow
+from tests.support.crawl import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -26,15 +24,15 @@ def _blocks(language: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def replica_archive(replica_module, tmp_path_factory) -> Path:
-    """A folder holding ``data/materna`` from a real crawl of the replica."""
+def replica_archive(replica_crawl: Path, tmp_path_factory) -> Path:
+    """A folder holding ``data/materna`` from a real crawl of the replica (a copy of the
+    session's: the report command writes beside it)."""
     root = tmp_path_factory.mktemp("readme")
-    server = replica_module("classic")
-    result = run_crawl(root / "data", base_url=server.base_url)
-    assert result.returncode == 0, result.stderr
+    shutil.copytree(replica_crawl, root / "data")
     return root
 
 
+@pytest.mark.slow  # a real crawl
 def test_every_python_example_runs_as_printed(replica_archive: Path) -> None:
     blocks = _blocks("python")
     assert len(blocks) >= 5
@@ -82,6 +80,7 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert test_command in (REPO / ".ci" / "run").read_text()
 
 
+@pytest.mark.slow  # a real crawl
 def test_the_quick_start_crawls_the_replica_and_describes_the_archive(tmp_path: Path) -> None:
     quick_start = _blocks("sh")[0].strip()
     assert quick_start.endswith("-m tests.demo")
@@ -101,6 +100,7 @@ def test_the_quick_start_crawls_the_replica_and_describes_the_archive(tmp_path: 
     assert str(tmp_path / "data" / "materna" / "posts.parquet") in result.stdout
 
 
+@pytest.mark.slow  # a real crawl
 def test_the_report_command_runs_as_printed(replica_archive: Path) -> None:
     (command,) = [b.strip() for b in _blocks("sh") if " report " in b]
     bin_dir = str(Path(sys.executable).parent) + "/"

@@ -37,14 +37,16 @@ SECTIONS = (
 )
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> SyntheticArchive:
-    return write_archive(tmp_path_factory.mktemp("archive") / "materna", posts=400, seed=7)
+@pytest.fixture
+def archive(report_archive: SyntheticArchive) -> SyntheticArchive:
+    """The session's 400-post archive (``tests/conftest.py``), shared with the other
+    report module; read only."""
+    return report_archive
 
 
 @pytest.fixture(scope="module")
-def page(archive: SyntheticArchive) -> Selector:
-    return Selector(text=build_report(archive.site_dir, "materna"))
+def page(report_html: str) -> Selector:
+    return Selector(text=report_html)
 
 
 def table(page: Selector, name: str) -> list[list[str]]:
