@@ -67,7 +67,7 @@ class CrawlLog:
         self.logged = True
         identity = identity_of(spider)
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
-        stats.update(site=identity.site, crawl_id=identity.crawl_id)
+        stats.update(site=identity.site, crawl_id=identity.crawl_id, job=identity.job)
         site_dir = SiteLayout(self.archive_dir, identity.site).site_dir
         verdict = assess(
             stats,
@@ -116,6 +116,7 @@ def _crawl_row(
         "posts_fetched": verdict.posts_fetched,
         "errors": list(errors_by_type(stats).items()),
         "coverage": list(verdict.coverage.items()),
+        "job": stats.get("job") or None,
     }
 
 

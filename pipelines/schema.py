@@ -6,7 +6,8 @@ for ``events/``, :data:`CRAWL_SCHEMA` for ``crawls.parquet``), so a row that
 drifts from it fails loudly instead of being inferred into a different type.
 Columns are only ever added, never renamed or retyped; :data:`SCHEMA_VERSION` is
 stored in the file metadata and older files are read by :func:`conform` with
-missing columns as nulls.
+missing columns as nulls, or with a value the reader knows (a file's ``site`` is
+the folder it lives in: :func:`pipelines.archive.parts.read_versions`).
 
 What each post column means is written once, on the record types: the page
 fields on :class:`blog.post.Post`, the archive's own columns on
@@ -17,10 +18,11 @@ field admits None and is not one of :data:`blog.post.REQUIRED_FIELDS`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -28,8 +30,9 @@ import pyarrow.parquet as pq
 from blog.post import PageFields, Post
 
 #: 2 added ``navigation_hash`` and ``changed_fields``: ``content_hash`` covers the
-#: content alone (version 1 hashed navigation too).
-SCHEMA_VERSION = 2
+#: content alone (version 1 hashed navigation too).  3 added ``site`` to the posts,
+#: so that many blogs' files read as one dataset, and ``job`` to the crawl log.
+SCHEMA_VERSION = 3
 METADATA_KEY = b"blog_archiver.schema_version"
 
 UTC_US = pa.timestamp("us", tz="UTC")
@@ -58,6 +61,9 @@ class VersionRow(Post):
     """when the site stopped serving the post (404/410); null while it is served"""
     aliases: list[str]
     """other URLs that redirected to this post (old slugs)"""
+    site: str | None
+    """the blog's name, as in `-a site=` and its folder under `ARCHIVE_DIR`; files
+    written before schema 3 read with the folder's name"""
 
 
 AUTHOR = pa.struct(
@@ -127,6 +133,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("field_sources", pa.map_(pa.string(), pa.string()), False),
     Column("gone_at", UTC_US, True),
     Column("aliases", pa.list_(pa.string()), False),
+    Column("site", pa.string(), True),
 )
 
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
@@ -181,29 +188,43 @@ CRAWL_SCHEMA: pa.Schema = pa.schema(
         pa.field("posts_fetched", pa.int32()),
         pa.field("errors", pa.map_(pa.string(), pa.int64()), nullable=False),
         pa.field("coverage", pa.map_(pa.string(), pa.float64()), nullable=False),
+        # added in schema 3: the Scrapyd job that ran the crawl (null outside Scrapyd,
+        # and in older rows)
+        pa.field("job", pa.string()),
     ],
     metadata=_METADATA,
 )
 
 
-def conform(table: pa.Table, schema: pa.Schema = POST_SCHEMA) -> pa.Table:
-    """Return ``table`` in the current ``schema``: missing columns become nulls (or
-    empty lists where the column is not nullable), extra columns are dropped."""
+def conform(
+    table: pa.Table, schema: pa.Schema = POST_SCHEMA, known: Mapping[str, Any] | None = None
+) -> pa.Table:
+    """Return ``table`` in the current ``schema``: a missing column takes its value
+    from ``known`` if the reader knows it, else becomes nulls (or empty lists where
+    the column is not nullable); extra columns are dropped."""
     arrays = []
     for field in schema:
         if field.name in table.column_names:
             arrays.append(table.column(field.name).cast(field.type))
+        elif known and field.name in known:
+            arrays.append(pa.array([known[field.name]] * table.num_rows, type=field.type))
         else:
             arrays.append(_default_array(field, table.num_rows))
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def read_conformed(path: Path, schema: pa.Schema, columns: Sequence[str] | None = None) -> pa.Table:
+def read_conformed(
+    path: Path,
+    schema: pa.Schema,
+    columns: Sequence[str] | None = None,
+    known: Mapping[str, Any] | None = None,
+) -> pa.Table:
     """Read the Parquet file ``path``, written with some version of ``schema``, in
     the current one.
 
     Only ``columns`` are read (all when None); a column the file predates comes
-    back as nulls, or empty lists where the column is not nullable.
+    back with its value in ``known``, else as nulls, or empty lists where the
+    column is not nullable.
     """
     wanted = list(columns) if columns is not None else list(schema.names)
     # one ParquetFile: opening a small part twice (schema, then table) costs more than reading it
@@ -212,7 +233,7 @@ def read_conformed(path: Path, schema: pa.Schema, columns: Sequence[str] | None 
     table = part.read(columns=[c for c in wanted if c in present])
     if all(c in present for c in wanted):
         return table
-    return conform(table, schema).select(wanted)
+    return conform(table, schema, known).select(wanted)
 
 
 def _default_array(field: pa.Field, length: int) -> pa.Array:

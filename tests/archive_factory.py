@@ -114,7 +114,7 @@ def write_archive(
     """Write a synthetic archive of ``posts`` posts into ``site_dir`` (created)."""
     rng = random.Random(seed)
     site_dir.mkdir(parents=True, exist_ok=True)
-    rows = [_post(rng, i, start_year, end_year) for i in range(posts)]
+    rows = [{**_post(rng, i, start_year, end_year), "site": site_dir.name} for i in range(posts)]
     rows.sort(key=lambda r: (r["published_at"], r["url"]))
     links = _add_links(rng, rows)
     table = pa.Table.from_pylist(rows, schema=POST_SCHEMA)

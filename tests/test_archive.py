@@ -21,6 +21,7 @@ from pipelines.archive import (
     read_posts,
     rebuild_posts,
 )
+from pipelines.archive.parts import read_versions
 from pipelines.schema import METADATA_KEY, POST_SCHEMA, SCHEMA_VERSION
 from tests.test_archive_hash import BASE, T0, make_page, make_post
 
@@ -171,8 +172,9 @@ def test_invalid_post_is_refused_and_nothing_changes(tmp_path: Path) -> None:
 
 
 def old_schema_file(path: Path) -> None:
-    """A versions part from before ``gone_at``, ``aliases`` and ``field_sources`` existed."""
-    dropped = {"gone_at", "aliases", "field_sources"}
+    """A versions part from before ``gone_at``, ``aliases``, ``field_sources`` and
+    ``site`` existed."""
+    dropped = {"gone_at", "aliases", "field_sources", "site"}
     old = pa.schema([f for f in POST_SCHEMA if f.name not in dropped])
     row = make_post("alt") | {
         "content_hash": content_hash(make_post("alt")),
@@ -197,11 +199,34 @@ def test_old_schema_file_reads_and_rebuilds(tmp_path: Path) -> None:
     rows = {r["url"]: r for r in posts.to_pylist()}
     assert rows[f"{BASE}alt/"]["aliases"] == []
     assert rows[f"{BASE}alt/"]["crawl_id"] == "20250101T000000Z-old"
+    # the old part has no site: it reads as its folder's name, as the new rows say it
+    assert {r["site"] for r in rows.values()} == {SITE}
+    (new_part,) = layout.versions_dir.glob("part-20260101*.parquet")
+    assert pq.read_table(new_part).column("site").to_pylist() == [SITE]  # "alt" is unchanged
     assert rows[f"{BASE}neu/"]["field_sources"] == [
         ("title", "declared"),
         ("body_text", "wordpress"),
     ]
     assert versions_count(layout) == 2
+
+
+@pytest.mark.parametrize(
+    ("where", "site"),
+    [
+        ("blog-a/versions/part-x-00001.parquet", "blog-a"),
+        ("blog-b/posts.parquet", "blog-b"),
+        ("blog-c/events/part-x-00001.parquet", "blog-c"),
+        ("versions/posts.parquet", "versions"),
+    ],
+)
+def test_a_file_without_a_site_reads_as_its_site_folder(
+    tmp_path: Path, where: str, site: str
+) -> None:
+    path = tmp_path / "data" / where
+    path.parent.mkdir(parents=True)
+    old_schema_file(path)
+    assert read_versions(path, ["url", "site"]).column("site").to_pylist() == [site]
+    assert read_versions(path).column("site").to_pylist() == [site]
 
 
 def versions_count(layout: SiteLayout) -> int:

@@ -126,7 +126,9 @@ def _job(hours_ago: float, state: str = "finished") -> Job:
     )
 
 
-def _row(hours_ago: float, status: int = 0, reason: str | None = None) -> dict:
+def _row(
+    hours_ago: float, status: int = 0, reason: str | None = None, job: str | None = None
+) -> dict:
     started = NOW - timedelta(hours=hours_ago)
     return {
         "crawl_id": f"c{hours_ago:g}",
@@ -135,6 +137,7 @@ def _row(hours_ago: float, status: int = 0, reason: str | None = None) -> dict:
         "exit_status": status,
         "unhealthy_reason": reason,
         "finish_reason": "finished" if status == 0 else "shutdown",
+        "job": job,
     }
 
 
@@ -153,6 +156,12 @@ def _row(hours_ago: float, status: int = 0, reason: str | None = None) -> dict:
         # the row after a later job belongs to that one
         (NIGHTLY, [_job(3), _job(1, "running")], [_row(30), _row(0.5)], True, False, "job b.x running"),
         (NIGHTLY, [_job(1, "pending")], [_row(3)], False, False, "job b.x pending on http://n1:6800"),
+        # a row naming the job is its row, even when the node's clock is behind
+        (NIGHTLY, [_job(2)], [_row(30), _row(2.1, job="b.x")], False, False, "last crawl c2.1 (job b.x on"),
+        (NIGHTLY, [_job(2)], [_row(2.1, job="b.x"), _row(1.9)], False, False, "last crawl c2.1 (job b.x on"),
+        (NIGHTLY, [_job(2)], [_row(1.9, 1, "no posts", job="b.x"), _row(1.8)], True, False, "c1.9 (job b.x on http://n1:6800, finished"),
+        # a row naming another job is not this job's, whatever its time
+        (NIGHTLY, [_job(2)], [_row(30), _row(1.9, job="b.y")], True, False, "ended without a crawl log row"),
     ],
 )  # fmt: skip
 def test_a_blogs_status(  # noqa: PLR0917 - one parameter per column of the table

@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from crawler.fleet.nodes import ScrapydNode
@@ -138,7 +139,7 @@ def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _wait_idle(nodes: list[ScrapydServer], timeout: float = 240) -> None:
+def _wait_idle(nodes: list[ScrapydServer], timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if all(
@@ -189,6 +190,7 @@ def test_a_fleet_of_five_blogs_is_archived_through_two_scrapyd_nodes(
         rows = read_posts(archive, site=name)
         assert mismatches(rows, expected_posts(server.base_url, server.config)) == [], name
         assert len({r["url"] for r in rows}) == len(rows) >= 40
+        assert {r["site"] for r in rows} == {name}
         assert any((archive / name / "httpcache").rglob("*")), (
             f"{name}: no HTTP cache under Scrapyd"
         )
@@ -196,6 +198,9 @@ def test_a_fleet_of_five_blogs_is_archived_through_two_scrapyd_nodes(
         jobs = ScrapydNode(node.url).jobs(PROJECT)
         assert {j.blog for j in jobs} == {b for b, n in pins.items() if n == node.url}
         assert all(j.state == "finished" for j in jobs)
+        for job in jobs:  # each crawl's row names the Scrapyd job that ran it
+            crawls = pq.read_table(archive / job.blog / "crawls.parquet").column("job")
+            assert crawls.to_pylist() == [job.id]
     assert not list((nodes[0].home / "items").rglob("*.jl"))  # no item reaches a feed
     status = _run(_fleet_command(_readme_fleet_line("status"), fleet_file, archive, nodes))
     assert status.returncode == 0, status.stdout + status.stderr

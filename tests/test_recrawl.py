@@ -46,6 +46,7 @@ def test_an_unchanged_blog_costs_a_handful_of_requests_and_adds_nothing(
     assert "45 unchanged" in result.stdout
     for line, row in zip(_summaries(result.stdout), _crawl_rows(tmp_path)[-1:], strict=True):
         assert _row_as_summary(row) == line
+    assert [r["job"] for r in _crawl_rows(tmp_path)] == [None, None]  # not run by Scrapyd
 
 
 def _crawl_rows(archive: Path) -> list[dict]:

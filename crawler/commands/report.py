@@ -1,9 +1,10 @@
 """``scrapy report <site> [-o report.html]``: write the analysts' HTML report of a site's archive.
 
 Reads ``ARCHIVE_DIR/<site>/`` (``ARCHIVE_DIR`` setting, default ``data``) and
-writes one self-contained HTML file (see :mod:`pipelines.report`).  Prints the
-path written and one line per section it could not show; bad input (no such
-archive, unreadable Parquet) is one line on stderr and exit status 1.
+writes one self-contained HTML file (see :mod:`pipelines.report`); with
+``--fleet`` instead of a site, the report of every blog under ``ARCHIVE_DIR``.
+Prints the path written and one line per section it could not show; bad input
+(no such archive, unreadable Parquet) is one line on stderr and exit status 1.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pyarrow as pa
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from pipelines.report import DEFAULT_TIMEZONE, write_report
+from pipelines.report import DEFAULT_TIMEZONE, write_fleet_report, write_report
 
 
 class Command(ScrapyCommand):
@@ -26,7 +27,7 @@ class Command(ScrapyCommand):
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "<site> [-o FILE]"
+        return "<site> | --fleet [-o FILE]"
 
     def short_desc(self) -> str:
         return "Write a self-contained HTML report of a site's archive"
@@ -36,23 +37,53 @@ class Command(ScrapyCommand):
         parser.add_argument(
             "-o", "--output", metavar="FILE", default="report.html", help="default: report.html"
         )
+        parser.add_argument(
+            "--fleet", action="store_true", help="report every blog under ARCHIVE_DIR at once"
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        if opts.fleet:
+            if args:
+                raise UsageError("--fleet reports every blog: give no site")
+            self._report_fleet(Path(opts.output))
+            return
         if len(args) != 1:
             raise UsageError("give exactly one site, e.g. `scrapy report materna`")
-        assert self.settings is not None
         site = args[0]
-        site_dir = Path(self.settings.get("ARCHIVE_DIR", "data")) / site
+        site_dir = self._archive_dir() / site
         if not site_dir.is_dir():
             self._fail(f"report: no archive for site {site!r} at {site_dir}")
             return
-        timezone = self.settings.get("REPORT_TIMEZONE", DEFAULT_TIMEZONE)
         try:
-            missing = write_report(site_dir, site, Path(opts.output), timezone=timezone)
+            missing = write_report(site_dir, site, Path(opts.output), timezone=self._timezone())
         except (OSError, pa.ArrowException) as error:
             self._fail(f"report: cannot read the archive at {site_dir}: {error}")
             return
-        print(f"Wrote {opts.output}")
+        self._done(opts.output, missing)
+
+    def _report_fleet(self, output: Path) -> None:
+        archive_dir = self._archive_dir()
+        if not archive_dir.is_dir():
+            self._fail(f"report: no archive folder at {archive_dir}")
+            return
+        try:
+            missing = write_fleet_report(archive_dir, output, timezone=self._timezone())
+        except (OSError, pa.ArrowException) as error:
+            self._fail(f"report: cannot read the archives under {archive_dir}: {error}")
+            return
+        self._done(str(output), missing)
+
+    def _archive_dir(self) -> Path:
+        assert self.settings is not None
+        return Path(self.settings.get("ARCHIVE_DIR", "data"))
+
+    def _timezone(self) -> str:
+        assert self.settings is not None
+        return str(self.settings.get("REPORT_TIMEZONE", DEFAULT_TIMEZONE))
+
+    def _done(self, output: str, missing: list[str]) -> None:
+        print(f"Wrote {output}")
         for line in missing:
             print(f"Not shown: {line}")
 

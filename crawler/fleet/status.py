@@ -1,13 +1,15 @@
 """Each blog's last crawl, from the nodes' job lists and the blog's crawl log.
 
 Scrapyd lists a job that failed or was killed as "finished", like one that
-succeeded; the crawl's own verdict is its row in ``crawls.parquet``.  A fleet
-job's id carries the time it was scheduled (:mod:`crawler.fleet.nodes`), and a
-blog never has two jobs at once, so the job's row is the first one that started
-after it was scheduled (and before the blog's next job).  A finished job without
-a row was killed, or failed before its crawl began (a bad option, an unusable
-ARCHIVE_DIR): that is a failure too.  The crawl log has no job column yet, so
-the match is by time.
+succeeded; the crawl's own verdict is its row in ``crawls.parquet``.  Since
+schema 3 that row names its Scrapyd job (the ``job`` column), and the job's row
+is the one with its id: this holds whatever the nodes' clocks say.  Older rows,
+and crawls run outside Scrapyd, have no job; for them the match is by time: a
+fleet job's id carries the time it was scheduled (:mod:`crawler.fleet.nodes`),
+and a blog never has two jobs at once, so the job's row is the first row without
+a job that started after it was scheduled (and before the blog's next job).  A
+finished job without a row was killed, or failed before its crawl began (a bad
+option, an unusable ARCHIVE_DIR): that is a failure too.
 """
 
 from __future__ import annotations
@@ -75,15 +77,7 @@ def _last_crawl(
     """(failed, description) of the last finished crawl."""
     if job is None:  # Scrapyd forgot it (restarted, or past finished_to_keep): the log tells
         return _row_outcome(crawls[-1], "") if crawls else (False, "never crawled")
-    until = active.scheduled_at if active is not None else None
-    row = next(
-        (
-            r
-            for r in sorted(crawls, key=lambda r: r["started_at"])
-            if r["started_at"] >= job.scheduled_at and (until is None or r["started_at"] < until)
-        ),
-        None,
-    )
+    row = _row_of(job, active, crawls)
     if row is None:
         where = f" (log: {job.log_url})" if job.log_url else ""
         return True, (
@@ -91,6 +85,25 @@ def _last_crawl(
             f" before the crawl began{where}"
         )
     return _row_outcome(row, f"job {job.id} on {job.node}, ")
+
+
+def _row_of(job: Job, active: Job | None, crawls: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """``job``'s row in the crawl log: the one naming it, else (rows without a job)
+    the first that started after it was scheduled and before the ``active`` job."""
+    named = next((r for r in crawls if r.get("job") == job.id), None)
+    if named is not None:
+        return named
+    until = active.scheduled_at if active is not None else None
+    return next(
+        (
+            r
+            for r in sorted(crawls, key=lambda r: r["started_at"])
+            if not r.get("job")
+            and r["started_at"] >= job.scheduled_at
+            and (until is None or r["started_at"] < until)
+        ),
+        None,
+    )
 
 
 def _row_outcome(row: dict[str, Any], job: str) -> tuple[bool, str]:

@@ -263,6 +263,7 @@ class SiteArchive:
             "field_sources": post.get("field_sources") or {},
             "gone_at": None,
             "aliases": aliases,
+            "site": self.layout.site,
         }
 
 

@@ -91,6 +91,17 @@ class SiteLayout:
         path = Path(site_dir)
         return cls(path.parent, path.name)
 
+    @classmethod
+    def holding(cls, path: Path | str) -> SiteLayout:
+        """The layout of the site whose archive holds the file ``path``: in its folder
+        (``posts.parquet``) or in one of its datasets (``versions/``, ``events/``)."""
+        file = Path(path).absolute()
+        own = cls.of(file.parent)
+        if file in (own.posts_path, own.crawls_path):  # even for a blog named "versions"
+            return own
+        above = cls.of(file.parent.parent)
+        return above if file.parent in (above.versions_dir, above.events_dir) else own
+
     def make_dirs(self) -> None:
         for path in (self.versions_dir, self.events_dir, self.warc_dir):
             path.mkdir(parents=True, exist_ok=True)

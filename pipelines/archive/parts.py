@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipelines.archive.layout import parquet_parts, write_table_atomic
+from pipelines.archive.layout import SiteLayout, parquet_parts, write_table_atomic
 from pipelines.schema import POST_SCHEMA, read_conformed
 
 _SEQ = re.compile(r"-(\d{5})\.parquet$")
@@ -52,5 +52,15 @@ def _last_seq(directory: Path, crawl_id: str) -> int:
 
 def read_versions(path: Path, columns: Sequence[str] | None = None) -> pa.Table:
     """Read a versions part (or posts.parquet) in the current schema: only
-    ``columns`` (all when None), those the file predates as nulls or empty lists."""
-    return read_conformed(path, POST_SCHEMA, columns)
+    ``columns`` (all when None), those the file predates as nulls or empty lists.
+
+    A file written before schema 3 has no ``site``: it reads as the name of the
+    site folder the file lives in, which is the blog's name by construction (the
+    crawl of ``-a site=NAME`` writes ``ARCHIVE_DIR/NAME/``), so it is known, not
+    guessed; a null would leave old rows out of every per-blog count."""
+    return read_conformed(path, POST_SCHEMA, columns, {"site": site_of(path)})
+
+
+def site_of(path: Path) -> str | None:
+    """The name of the site folder holding ``path``; None when there is none."""
+    return SiteLayout.holding(path).site or None

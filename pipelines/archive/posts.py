@@ -101,7 +101,7 @@ def read_posts(site_dir: Path | str) -> pa.Table:
     path = SiteLayout.of(site_dir).posts_path
     if not path.exists():
         return POST_SCHEMA.empty_table()
-    return conform(pq.read_table(path))
+    return read_versions(path)
 
 
 def count_versions(site_dir: Path | str) -> int:

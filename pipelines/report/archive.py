@@ -97,6 +97,11 @@ def load_archive(site_dir: Path, site: str, tz: ZoneInfo) -> Archive:
     )
 
 
+def load_posts(site_dir: Path, tz: ZoneInfo) -> tuple[Post, ...]:
+    """The posts of the archive in ``site_dir`` (none before its first healthy crawl)."""
+    return _read_posts(SiteLayout.of(site_dir).posts_path, tz)
+
+
 def _read_posts(path: Path, tz: ZoneInfo) -> tuple[Post, ...]:
     if not path.is_file():
         return ()

@@ -47,6 +47,7 @@ LABEL_CHARS = 48
 _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 _ID = re.compile(r'(id="|href="#|url\(#)')
+_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 @contextmanager
@@ -144,13 +145,24 @@ def heatmap(
 
 
 def _column_ticks(columns: list[str]) -> tuple[list[int], list[str]]:
-    """At most 16 x ticks; quarters (``YYYY-Qn``) are labelled by year at each Q1."""
-    if columns and all("-Q" in c for c in columns):
-        firsts = [i for i, c in enumerate(columns) if c.endswith("-Q1")] or [0]
+    """At most 16 x ticks; quarters (``YYYY-Qn``) and months (``YYYY-MM``) are
+    labelled by year, at each Q1 or January."""
+    start = _year_start(columns)
+    if start is not None:
+        firsts = [i for i, c in enumerate(columns) if c.endswith(start)] or [0]
         every = max(1, len(firsts) // 16)
         return firsts[::every], [columns[i][:4] for i in firsts[::every]]
     every = max(1, len(columns) // 16)
     return list(range(0, len(columns), every)), columns[::every]
+
+
+def _year_start(columns: list[str]) -> str | None:
+    """How a year's first column ends, when the columns are quarters or months."""
+    if columns and all("-Q" in c for c in columns):
+        return "-Q1"
+    if columns and all(_MONTH.fullmatch(c) for c in columns):
+        return "-01"
+    return None
 
 
 def bars(
