@@ -242,7 +242,7 @@ def link_role(url: str) -> str:
 
 def is_author_archive(url: str) -> bool:
     """An author's archive page, where themes print the bio a post page may lack."""
-    return bool(_AUTHOR_ARCHIVE.search(urlsplit(url).path))
+    return "/aut" in url.lower() and bool(_AUTHOR_ARCHIVE.search(urlsplit(url).path))
 
 
 def _parse_xml(body: bytes) -> lxml.etree._Element | None:

@@ -64,6 +64,11 @@ class WordPressSpider(Spider):
         self.frontier = Frontier(base_url, RecrawlPlan(known={}, full=True))
         self.holding = Holding()
         self.canaries, self.batch = 3, 64
+        # One bound method per page callback for the whole crawl: Scrapy checks each
+        # generator callback's source for a ``return value``, caching the answer under
+        # the callable weakly, and a fresh bound method per request missed that cache.
+        self.parse_page = self.parse_page  # type: ignore[method-assign]
+        self.parse_author = self.parse_author  # type: ignore[method-assign]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WordPressSpider:
