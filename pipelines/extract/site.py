@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from datetime import datetime
 from functools import cache
+from itertools import accumulate
 from typing import Any
 
 from lxml import etree
@@ -102,11 +103,15 @@ def _candidates(profile: Any, texts: list[str]) -> list[int]:
     every text node would cost more to run).  Each pattern starts with a literal
     the regex engine can skip to; a byline word is then kept only where a text,
     a ``|`` or a date ends right before it."""
-    folded = (SEPARATOR + SEPARATOR.join(texts)).casefold()  # separators stay put
+    joined = SEPARATOR + SEPARATOR.join(texts)
+    folded = joined.casefold()  # separators stay put
     labels, by = _joined_patterns(profile)
     offsets = [m.start() for m in labels.finditer(folded)]
     offsets += [m.start() for m in by.finditer(folded) if _starts_byline(folded, m.start())]
-    return sorted(_text_positions(folded, offsets))
+    # case folding only ever lengthens characters ("ß" to "ss"): with the length
+    # unchanged every text starts where the texts' lengths say
+    starts = _text_starts(texts) if len(folded) == len(joined) else None
+    return sorted(_text_positions(folded, offsets, starts))
 
 
 def _starts_byline(folded: str, offset: int) -> bool:
@@ -118,12 +123,19 @@ def _starts_byline(folded: str, offset: int) -> bool:
     )
 
 
-def _text_positions(joined: str, offsets: list[int]) -> set[int]:
-    """Which text of ``joined`` each offset falls in."""
+def _text_positions(joined: str, offsets: list[int], starts: list[int] | None) -> set[int]:
+    """Which text of ``joined`` each offset falls in (``starts``: where each
+    text's separator stands, when known)."""
     if not offsets:
         return set()
-    starts = [m.start() for m in _SEPARATORS.finditer(joined)]
+    if starts is None:
+        starts = [m.start() for m in _SEPARATORS.finditer(joined)]
     return {bisect_right(starts, offset) - 1 for offset in offsets}
+
+
+def _text_starts(texts: list[str]) -> list[int]:
+    """Where each text's separator stands in the texts joined by :data:`SEPARATOR`."""
+    return list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
 
 
 @cache
