@@ -57,8 +57,11 @@ class Index:
         self.by_class: dict[str, list[HtmlElement]] = {}
         self.by_id: dict[str, list[HtmlElement]] = {}
         self.by_attr: dict[str, list[HtmlElement]] = {name: [] for name in RARE_ATTRS}
+        #: elements by ``rel`` token: a page's head holds dozens of ``<link rel>``
+        #: that a ``[rel~=tag]`` test would otherwise go through one by one
+        self.by_rel: dict[str, list[HtmlElement]] = {}
         self.found: dict[object, list[HtmlElement]] = {}
-        by_class, by_id, by_attr = self.by_class, self.by_id, self.by_attr
+        by_class, by_id, by_attr, by_rel = self.by_class, self.by_id, self.by_attr, self.by_rel
         for value in KEYED_ATTRS(root):  # one loop, no calls inside: this runs for every value
             name = value.attrname
             if name == "class":
@@ -71,7 +74,11 @@ class Index:
             elif name == "id":
                 by_id.setdefault(str(value), []).append(value.getparent())
             else:
-                by_attr[name].append(value.getparent())
+                el = value.getparent()
+                by_attr[name].append(el)
+                if name == "rel":
+                    for token in dict.fromkeys(value.split()):
+                        by_rel.setdefault(token, []).append(el)
 
     def tag(self, name: str) -> list[HtmlElement]:
         found = self.by_tag.get(name)
@@ -117,6 +124,9 @@ class Compound:
             return index.by_id.get(self.ident, [])
         if self.classes:
             return min((index.by_class.get(c, []) for c in self.classes), key=len)
+        rel = next((value for name, op, value in self.attrs if name == "rel" and op == "~="), None)
+        if rel is not None:
+            return index.by_rel.get(rel, [])
         rare = [name for name, _, _ in self.attrs if name in RARE_ATTRS or self.tag is None]
         if rare:
             return index.attr(rare[0])
