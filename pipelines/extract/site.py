@@ -107,7 +107,7 @@ def _candidates(profile: Any, texts: list[str]) -> list[int]:
     folded = joined.casefold()  # separators stay put
     labels, by = _joined_patterns(profile)
     offsets = [m.start() for m in labels.finditer(folded)]
-    offsets += [m.start() for m in by.finditer(folded) if _starts_byline(folded, m.start())]
+    offsets += [at for at in _word_starts(folded, by) if _starts_byline(folded, at)]
     # case folding only ever lengthens characters ("ß" to "ss"): with the length
     # unchanged every text starts where the texts' lengths say
     starts = _text_starts(texts) if len(folded) == len(joined) else None
@@ -139,15 +139,35 @@ def _text_starts(texts: list[str]) -> list[int]:
 
 
 @cache
-def _joined_patterns(profile: Any) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """:func:`_label_index` and the byline words, for case-folded texts joined by SEPARATOR."""
+def _joined_patterns(profile: Any) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """:func:`_label_index` as a pattern for case-folded texts joined by SEPARATOR,
+    and the case-folded byline words (see :func:`_word_starts`)."""
     keys = sorted(_label_index(profile), key=len, reverse=True)
     labels = "|".join(re.escape(key) for key in keys) or "(?!)"
-    by = "|".join(re.escape(label.casefold()) for label in profile.label("by")) or "(?!)"
-    return (
-        re.compile(rf"{SEPARATOR}\s*(?:{labels})\s*(?={SEPARATOR}|\Z)"),
-        re.compile(rf"(?:{by})(?=\s|{SEPARATOR}|\Z)"),
-    )
+    words = tuple(w for w in (label.casefold() for label in profile.label("by")) if w)
+    return re.compile(rf"{SEPARATOR}\s*(?:{labels})\s*(?={SEPARATOR}|\Z)"), words
+
+
+def _word_starts(folded: str, words: tuple[str, ...]) -> list[int]:
+    r"""Where a byline word ends a text or stands before white space, as the
+    pattern ``(?:w1|w2|…)(?=\s|SEPARATOR|\Z)`` would find them one after the
+    other (at one place the first word that fits; the next search after its
+    end), but with ``str.find``: the words share no literal start a regex could
+    skip to, and most of them are common letters."""
+    first: dict[int, int] = {}
+    for rank, word in enumerate(words):
+        at = folded.find(word)
+        while at != -1:
+            end = at + len(word)
+            if end == len(folded) or folded[end] == SEPARATOR or folded[end].isspace():
+                first.setdefault(at, rank)
+            at = folded.find(word, at + 1)
+    found, free = [], 0
+    for at in sorted(first):
+        if at >= free:
+            found.append(at)
+            free = at + len(words[first[at]])
+    return found
 
 
 @cache
