@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import lxml.html
 import nh3
+from lxml import etree
 from lxml.html import HtmlElement
 
 from pipelines.extract import selectors as S
@@ -69,6 +70,7 @@ CREDIT_MAX = 160
 WIDGET_LINES = 2
 SIZE_SUFFIX = re.compile(r"(?:-\d+x\d+|-scaled|-e\d{10,})+(?=\.[a-z0-9]+$)", re.IGNORECASE)
 NOT_BODY = "data-not-body"
+MARKED_NOT_BODY = etree.XPath(f".//*[@{NOT_BODY}]")
 #: Share endpoints of social networks and mail: a link there shares the page.
 SHARE_URL = re.compile(
     r"facebook\.com/shar|twitter\.com/(?:intent|share)|x\.com/intent|pinterest\.[a-z.]+/pin/create"
@@ -111,7 +113,7 @@ def _cleaned_copy(page: Page, element: HtmlElement, extra: list[HtmlElement]) ->
     tree = copy.deepcopy(element)
     for el in marked:
         el.attrib.pop(NOT_BODY, None)
-    for el in tree.xpath(f".//*[@{NOT_BODY}]"):
+    for el in MARKED_NOT_BODY(tree):
         if el.getparent() is not None:
             el.drop_tree()
     for img in S.IMAGES(tree):

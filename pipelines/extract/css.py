@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 PART = re.compile(
@@ -37,13 +38,18 @@ ATTR_TESTS: dict[str, Callable[[str, str], bool]] = {
 
 #: Attributes rare enough that the elements carrying them are a better pool than a tag's.
 RARE_ATTRS = ("rel", "itemprop", "itemtype", "itemscope")
+#: The attributes :class:`Index` keys elements by, of the root and its descendants.
+KEYED_ATTRS = etree.XPath(
+    " | ".join(f"descendant-or-self::*/@{name}" for name in ("class", "id", *RARE_ATTRS))
+)
 
 
 class Index:
-    """Elements of one tree by tag, class token, id and rare attribute, each list
-    in document order, built in one walk over the tree (a walk costs less than
-    one XPath scan with an attribute test).  ``found`` memoises whole-page
-    selector results (see :meth:`Selector.on_page`)."""
+    """Elements of one tree by class token, id and rare attribute, each list in
+    document order, built from one XPath over those attributes (libxml2 walks the
+    tree in C; only elements that carry one get a Python proxy).  Elements by tag
+    are listed on first request.  ``found`` memoises whole-page selector results
+    (see :meth:`Selector.on_page`)."""
 
     def __init__(self, root: HtmlElement):
         self.root = root
@@ -51,31 +57,34 @@ class Index:
         self.by_class: dict[str, list[HtmlElement]] = {}
         self.by_id: dict[str, list[HtmlElement]] = {}
         self.by_attr: dict[str, list[HtmlElement]] = {name: [] for name in RARE_ATTRS}
+        #: elements by ``rel`` token: a page's head holds dozens of ``<link rel>``
+        #: that a ``[rel~=tag]`` test would otherwise go through one by one
+        self.by_rel: dict[str, list[HtmlElement]] = {}
         self.found: dict[object, list[HtmlElement]] = {}
-        by_tag, by_class, by_id, by_attr = self.by_tag, self.by_class, self.by_id, self.by_attr
-        for el in root.iter():  # one loop, no calls inside: this runs for every element
-            tag = el.tag
-            if tag in by_tag:
-                by_tag[tag].append(el)
-            elif isinstance(tag, str):
-                by_tag[tag] = [el]
+        by_class, by_id, by_attr, by_rel = self.by_class, self.by_id, self.by_attr, self.by_rel
+        for value in KEYED_ATTRS(root):  # one loop, no calls inside: this runs for every value
+            name = value.attrname
+            if name == "class":
+                el = value.getparent()
+                for token in value.split():
+                    if token in by_class:
+                        by_class[token].append(el)
+                    else:
+                        by_class[token] = [el]
+            elif name == "id":
+                by_id.setdefault(str(value), []).append(value.getparent())
             else:
-                continue
-            # keys() is cheaper than items(); iterating el would give its children
-            for name in el.keys():  # noqa: SIM118
-                if name == "class":
-                    for token in el.get("class").split():
-                        if token in by_class:
-                            by_class[token].append(el)
-                        else:
-                            by_class[token] = [el]
-                elif name == "id":
-                    by_id.setdefault(el.get("id"), []).append(el)
-                elif name in by_attr:
-                    by_attr[name].append(el)
+                el = value.getparent()
+                by_attr[name].append(el)
+                if name == "rel":
+                    for token in dict.fromkeys(value.split()):
+                        by_rel.setdefault(token, []).append(el)
 
     def tag(self, name: str) -> list[HtmlElement]:
-        return self.by_tag.get(name, [])
+        found = self.by_tag.get(name)
+        if found is None:
+            found = self.by_tag[name] = list(self.root.iter(name))
+        return found
 
     def attr(self, name: str) -> list[HtmlElement]:
         """Elements that carry attribute ``name``."""
@@ -115,6 +124,9 @@ class Compound:
             return index.by_id.get(self.ident, [])
         if self.classes:
             return min((index.by_class.get(c, []) for c in self.classes), key=len)
+        rel = next((value for name, op, value in self.attrs if name == "rel" and op == "~="), None)
+        if rel is not None:
+            return index.by_rel.get(rel, [])
         rare = [name for name, _, _ in self.attrs if name in RARE_ATTRS or self.tag is None]
         if rare:
             return index.attr(rare[0])
@@ -198,7 +210,10 @@ class Group:
         return [el for el in index.tag(cast(str, tags.pop())) if el in union]
 
     def needs(self) -> tuple[frozenset[str], frozenset[str]]:
-        return frozenset(), frozenset()
+        """What every part needs: a page lacking it matches none of them."""
+        needs = [part.needs() for part in self.parts]
+        return (frozenset.intersection(*(classes for classes, _ in needs)),
+                frozenset.intersection(*(ids for _, ids in needs)))  # fmt: skip
 
 
 def _chain_holds(el: HtmlElement, chain: tuple[tuple[str, Compound], ...]) -> bool:

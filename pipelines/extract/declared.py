@@ -232,8 +232,10 @@ def _adjacent(page: Page, rel: str, anchors: Any) -> dict[str, Any] | None:
         if page.in_post(a):
             return nav_link(page, a, relation)
     for link in page.select(S.LINK_REL):
+        if rel not in link.get("rel", "").split():
+            continue  # most links of a head are stylesheets: resolve only the wanted one
         url = page.absolute(link.get("href"))
-        if rel in link.get("rel", "").split() and url:
+        if url:
             title = clean_text(link.get("title")) or _anchor_text(page, url)
             return {"url": url, "title": title, "relation": relation} if title else None
     return None

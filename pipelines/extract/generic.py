@@ -227,7 +227,7 @@ def _modules(page: Page, extracted: HtmlElement) -> list[HtmlElement] | None:
     first = next((text_of(p) for p in extracted.iter("p") if len(text_of(p)) >= MODULE_MIN), None)
     if first is None:
         return None
-    shown = next((p for p in page.index.by_tag.get("p", []) if text_of(p) == first), None)
+    shown = next((p for p in page.index.tag("p") if text_of(p) == first), None)
     if shown is None or not page.in_post(shown):
         return None
     for depth, ancestor in enumerate(shown.iterancestors()):

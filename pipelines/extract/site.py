@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from datetime import datetime
 from functools import cache
+from itertools import accumulate
 from typing import Any
 
 from lxml import etree
@@ -102,11 +103,15 @@ def _candidates(profile: Any, texts: list[str]) -> list[int]:
     every text node would cost more to run).  Each pattern starts with a literal
     the regex engine can skip to; a byline word is then kept only where a text,
     a ``|`` or a date ends right before it."""
-    folded = (SEPARATOR + SEPARATOR.join(texts)).casefold()  # separators stay put
+    joined = SEPARATOR + SEPARATOR.join(texts)
+    folded = joined.casefold()  # separators stay put
     labels, by = _joined_patterns(profile)
     offsets = [m.start() for m in labels.finditer(folded)]
-    offsets += [m.start() for m in by.finditer(folded) if _starts_byline(folded, m.start())]
-    return sorted(_text_positions(folded, offsets))
+    offsets += [at for at in _word_starts(folded, by) if _starts_byline(folded, at)]
+    # case folding only ever lengthens characters ("ß" to "ss"): with the length
+    # unchanged every text starts where the texts' lengths say
+    starts = _text_starts(texts) if len(folded) == len(joined) else None
+    return sorted(_text_positions(folded, offsets, starts))
 
 
 def _starts_byline(folded: str, offset: int) -> bool:
@@ -118,24 +123,51 @@ def _starts_byline(folded: str, offset: int) -> bool:
     )
 
 
-def _text_positions(joined: str, offsets: list[int]) -> set[int]:
-    """Which text of ``joined`` each offset falls in."""
+def _text_positions(joined: str, offsets: list[int], starts: list[int] | None) -> set[int]:
+    """Which text of ``joined`` each offset falls in (``starts``: where each
+    text's separator stands, when known)."""
     if not offsets:
         return set()
-    starts = [m.start() for m in _SEPARATORS.finditer(joined)]
+    if starts is None:
+        starts = [m.start() for m in _SEPARATORS.finditer(joined)]
     return {bisect_right(starts, offset) - 1 for offset in offsets}
 
 
+def _text_starts(texts: list[str]) -> list[int]:
+    """Where each text's separator stands in the texts joined by :data:`SEPARATOR`."""
+    return list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+
+
 @cache
-def _joined_patterns(profile: Any) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """:func:`_label_index` and the byline words, for case-folded texts joined by SEPARATOR."""
+def _joined_patterns(profile: Any) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """:func:`_label_index` as a pattern for case-folded texts joined by SEPARATOR,
+    and the case-folded byline words (see :func:`_word_starts`)."""
     keys = sorted(_label_index(profile), key=len, reverse=True)
     labels = "|".join(re.escape(key) for key in keys) or "(?!)"
-    by = "|".join(re.escape(label.casefold()) for label in profile.label("by")) or "(?!)"
-    return (
-        re.compile(rf"{SEPARATOR}\s*(?:{labels})\s*(?={SEPARATOR}|\Z)"),
-        re.compile(rf"(?:{by})(?=\s|{SEPARATOR}|\Z)"),
-    )
+    words = tuple(w for w in (label.casefold() for label in profile.label("by")) if w)
+    return re.compile(rf"{SEPARATOR}\s*(?:{labels})\s*(?={SEPARATOR}|\Z)"), words
+
+
+def _word_starts(folded: str, words: tuple[str, ...]) -> list[int]:
+    r"""Where a byline word ends a text or stands before white space, as the
+    pattern ``(?:w1|w2|…)(?=\s|SEPARATOR|\Z)`` would find them one after the
+    other (at one place the first word that fits; the next search after its
+    end), but with ``str.find``: the words share no literal start a regex could
+    skip to, and most of them are common letters."""
+    first: dict[int, int] = {}
+    for rank, word in enumerate(words):
+        at = folded.find(word)
+        while at != -1:
+            end = at + len(word)
+            if end == len(folded) or folded[end] == SEPARATOR or folded[end].isspace():
+                first.setdefault(at, rank)
+            at = folded.find(word, at + 1)
+    found, free = [], 0
+    for at in sorted(first):
+        if at >= free:
+            found.append(at)
+            free = at + len(words[first[at]])
+    return found
 
 
 @cache
