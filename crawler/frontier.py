@@ -90,6 +90,11 @@ class Frontier:
                 self.backlog.append((item, source))
         return named
 
+    def gauges(self) -> dict[str, int]:
+        """``discovery/waiting``: posts in the backlog; ``discovery/unchanged``: archived
+        posts an index showed unchanged and this crawl did not fetch."""
+        return {"discovery/waiting": len(self.backlog), "discovery/unchanged": len(self.unchanged)}
+
     def next_batch(self, size: int) -> list[tuple[Found, str]]:
         return [self.backlog.popleft() for _ in range(min(size, len(self.backlog)))]
 

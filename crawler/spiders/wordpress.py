@@ -2,8 +2,9 @@
 
 It asks every discovery source a WordPress blog may offer (robots.txt sitemaps,
 core and Yoast sitemaps, the feed, the REST API, listings and the links between
-pages), so that a blog lacking some of them is still crawled completely, and
-never looks at fields.  What it has found and asks for next is the
+pages; :class:`~crawler.indexes.BlogIndexes` reads the indexes), so that a blog
+lacking some of them is still crawled completely, and never looks at fields.
+What it has found and asks for next is the
 :class:`~crawler.frontier.Frontier`'s to decide, whether a post is worth fetching
 again the :class:`~crawler.recrawl.RecrawlPlan`'s, when a page may go on the
 :class:`~crawler.holding.Holding`'s.
@@ -30,9 +31,10 @@ from blog.page import GONE_STATUSES, FetchedPage
 from blog.urls import normalise_url
 from crawler import discovery
 from crawler.arguments import CrawlArguments, parse_arguments
-from crawler.fetched import error_text, fetched_page, int_header, is_html
+from crawler.fetched import error_text, fetched_page, is_html
 from crawler.frontier import Frontier
 from crawler.holding import Holding, Release
+from crawler.indexes import BlogIndexes
 from crawler.recrawl import RecrawlPlan
 from crawler.requests import (
     SchedulerDry,
@@ -51,7 +53,8 @@ class WordPressSpider(Spider):
     name = "wordpress"
     default_site: ClassVar[str | None] = None
     options: ClassVar[tuple[str, ...]] = ("base_url", "site", "full")
-    dry: SchedulerDry  # set by from_crawler, which has the crawler's signals
+    dry: SchedulerDry  # these two are set by from_crawler, which has the crawler
+    indexes: BlogIndexes
 
     def __init__(self, **kwargs: Any) -> None:
         args = self.check_arguments(kwargs)
@@ -82,6 +85,7 @@ class WordPressSpider(Spider):
         spider.canaries = crawler.settings.getint("HEALTH_CANARY_POSTS", 3)
         spider.batch = max(1, crawler.settings.getint("DISCOVERY_BATCH", 64))
         spider.dry = SchedulerDry(crawler, spider._worth_waking)
+        spider.indexes = BlogIndexes(spider.frontier, spider.holding, crawler, spider._release)
         return spider
 
     @classmethod
@@ -115,7 +119,7 @@ class WordPressSpider(Spider):
 
     def parse_root(self, response: Response) -> Iterator[FetchedPage | Request]:
         """The blog answers: ask every discovery source, then read the home page."""
-        yield from self._discovery_requests()
+        yield from self.indexes.requests()
         if self.frontier.plan.incremental and is_html(response):
             self.frontier.root_links = discovery.html_links(response.text, response.url)
         yield from self.parse_page(response)
@@ -124,75 +128,10 @@ class WordPressSpider(Spider):
         """An HTTP error at the root leaves the sitemaps and the API to try; a blog
         that cannot be reached at all ends the crawl at once."""
         if failure.check(HttpError):  # type: ignore[no-untyped-call]  # twisted: unannotated
-            yield from self._discovery_requests()
+            yield from self.indexes.requests()
             return
         self._stats.set_value("crawl/unreachable", error_text(failure.value or Exception()))
         raise CloseSpider("unreachable")
-
-    def _discovery_requests(self) -> Iterator[Request]:
-        base = self.identity.base_url
-        callbacks = {"robots": self.parse_robots, "sitemap": self.parse_sitemap}
-        for url, source in discovery.index_urls(base):
-            yield self._discovery(url, callbacks.get(source, self.parse_feed), source)
-        yield self._rest(discovery.rest_users_url(base), self.parse_users)
-        yield self._rest_posts_request(1)
-
-    def _discovery(self, url: str, callback: Any, source: str, **meta: Any) -> Request:
-        return discovery_request(normalise_url(url), callback, self.index_failed, source, **meta)
-
-    def _rest(self, url: str, callback: Any, **meta: Any) -> Request:
-        self.holding.rest_pending += 1
-        return self._discovery(url, callback, "rest", **meta)
-
-    def _rest_posts_request(self, page: int) -> Request:
-        since = self.frontier.plan.rest_modified_after()
-        url = discovery.rest_posts_url(self.identity.base_url, page, since)
-        return self._rest(url, self.parse_rest_posts, rest_page=page)
-
-    def index_failed(self, failure: Failure) -> Iterator[FetchedPage | Request]:
-        meta = failure.request.meta  # type: ignore[attr-defined]
-        self._stats.inc_value(f"discovery/{meta.get('source', 'unknown')}/unavailable")
-        self.frontier.index_failed = self.frontier.index_failed or bool(meta.get("from_index"))
-        if meta.get("source") == "rest":
-            yield from self._release(self.holding.rest_answered())
-
-    def parse_robots(self, response: Response) -> Iterator[Request]:
-        for url in discovery.robots_sitemaps(response.body, response.url):
-            if self.frontier.on_site(normalise_url(url)):
-                yield self._discovery(url, self.parse_sitemap, "sitemap")
-
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        max_size = response.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
-        sitemaps, pages = discovery.parse_sitemap(response.body, response.url, max_size)
-        self._stats.inc_value("discovery/sitemap/documents")
-        for url in filter(self.frontier.on_site, sitemaps):
-            yield self._discovery(url, self.parse_sitemap, "sitemap", from_index=True)
-        self.frontier.indexed.update(found.url for found in pages)
-        self._offer(pages, "sitemap")
-
-    def parse_feed(self, response: Response) -> None:
-        self._stats.inc_value("discovery/feed/documents")
-        self._offer(discovery.parse_feed(response.body, response.url), "feed")
-
-    def parse_rest_posts(self, response: Response) -> Iterator[Request | FetchedPage]:
-        self._stats.inc_value("discovery/rest/documents")
-        found = discovery.parse_rest_posts(response.body, response.url)
-        self.holding.posts.update((f.url, f.hints["rest"]) for f in found if "rest" in f.hints)
-        self.frontier.rest_listed = self.frontier.rest_listed or bool(found)
-        self._offer(found, "rest")
-        if response.meta["rest_page"] == 1:
-            for page in range(2, int_header(response, b"X-WP-TotalPages") + 1):
-                yield self._rest_posts_request(page)
-        yield from self._release(self.holding.rest_answered())
-
-    def parse_users(self, response: Response) -> Iterator[FetchedPage | Request]:
-        users = discovery.parse_rest_users(response.body, response.url)
-        yield from self._release(self.holding.rest_answered(users))
-
-    def _offer(self, found: list[discovery.Found], source: str) -> None:
-        """Posts an index named: the wanted ones wait in the frontier's backlog."""
-        self._stats.inc_value(f"discovery/{source}/urls", self.frontier.offer(found, source))
-        self._note_frontier()
 
     def parse_page(self, response: Response) -> Iterator[FetchedPage | Request]:
         url = normalise_url(response.url)
@@ -242,10 +181,8 @@ class WordPressSpider(Spider):
         yield from (self._page_request(url, "listing") for url in listings)
 
     def _note_frontier(self) -> None:
-        """``discovery/waiting``: posts in the backlog; ``discovery/unchanged``: archived
-        posts an index showed unchanged and this crawl did not fetch."""
-        self._stats.set_value("discovery/waiting", len(self.frontier.backlog))
-        self._stats.set_value("discovery/unchanged", len(self.frontier.unchanged))
+        for key, value in self.frontier.gauges().items():
+            self._stats.set_value(key, value)
 
     @property
     def _stats(self) -> Any:
