@@ -47,14 +47,17 @@ class Snapshot:
     elapsed: float
 
     @classmethod
-    def of(cls, stats: Mapping[str, Any], elapsed: float) -> Snapshot:
+    def of(cls, stats: Mapping[str, Any], elapsed: float, found_before: int = 0) -> Snapshot:
+        """The numbers of ``stats``; pages found never fewer than ``found_before``, the
+        previous report's: a post moves from the backlog's gauge to the scheduler's
+        count in two steps, and a reader would take the dip between them for lost pages."""
         archived = sum(int(stats.get(f"archive/posts_{kind}", 0)) for kind in ARCHIVED_KINDS)
+        queued = max(
+            int(stats.get("scheduler/enqueued", 0)),
+            int(stats.get("downloader/request_count", 0)),
+        )
         return cls(
-            found=max(
-                int(stats.get("scheduler/enqueued", 0)),
-                int(stats.get("downloader/request_count", 0)),
-            )
-            + int(stats.get("discovery/waiting", 0)),
+            found=max(queued + int(stats.get("discovery/waiting", 0)), found_before),
             fetched=int(stats.get("response_received_count", 0)),
             archived=archived,
             elapsed=elapsed,
@@ -77,7 +80,11 @@ def progress_line(stats: Mapping[str, Any], elapsed: float) -> str:
 
     Pages, not posts: the queue holds sitemaps, feeds and listings too, and which
     page is a post is known only once it was fetched."""
-    snap = Snapshot.of(stats, elapsed)
+    return describe(Snapshot.of(stats, elapsed))
+
+
+def describe(snap: Snapshot) -> str:
+    """The progress line of ``snap``."""
     return (
         f"{snap.found} pages queued, {snap.fetched} fetched, {snap.archived} posts archived, "
         f"{snap.posts_per_minute:.1f} posts/min, {_time_left(snap.seconds_left)}"
@@ -123,6 +130,7 @@ class Progress:
         self.width = width or (lambda: _terminal_width(stream))
         self.started = time.monotonic()
         self.task: Any = None
+        self.found = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Progress:
@@ -160,7 +168,9 @@ class Progress:
 
     def report(self) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        line = progress_line(stats, time.monotonic() - self.started)
+        snap = Snapshot.of(stats, time.monotonic() - self.started, self.found)
+        self.found = snap.found
+        line = describe(snap)
         if self.redraws:
             self.stream.write(f"\r{fit(f'progress: {line}', self.width())}\x1b[K")
             self.stream.flush()

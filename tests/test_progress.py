@@ -12,7 +12,7 @@ import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from crawler.progress import Progress, progress_line
+from crawler.progress import Progress, Snapshot, progress_line
 from tests.replica import ReplicaServer
 from tests.support.crawl import run_crawl
 
@@ -44,6 +44,14 @@ def test_the_line_before_anything_was_fetched_and_near_the_end() -> None:
     )
     near_end = {"scheduler/enqueued": 100, "response_received_count": 90}
     assert progress_line(near_end, elapsed=90.0).endswith(", ~10 s left")
+
+
+def test_pages_found_never_fall_between_two_reports() -> None:
+    # a batch of 64 left the backlog's gauge before the scheduler counted it
+    before = Snapshot.of({"scheduler/enqueued": 10, "discovery/waiting": 100}, 5.0)
+    during = Snapshot.of({"scheduler/enqueued": 10, "discovery/waiting": 36}, 6.0, before.found)
+    after = Snapshot.of({"scheduler/enqueued": 80, "discovery/waiting": 36}, 7.0, during.found)
+    assert (before.found, during.found, after.found) == (110, 110, 116)
 
 
 def test_posts_waiting_in_the_discovery_backlog_count_as_found() -> None:
