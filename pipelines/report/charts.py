@@ -88,7 +88,7 @@ def monthly_bars(
         ax.set(title=title, ylabel=ylabel, xlabel="Month")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         if len(series) > 1:
-            ax.legend(frameon=False)
+            ax.legend(frameon=False, loc="upper left")
         return to_svg(fig, name)
 
 
@@ -255,7 +255,7 @@ def words(
         trend.plot(years, [r[3] for r in yearly], marker="o", label="Median")
         trend.set(title="Words per post by year", xlabel="Year", ylabel="Words")
         trend.xaxis.set_major_locator(MaxNLocator(integer=True))
-        trend.legend(frameon=False)
+        trend.legend(frameon=False, loc="upper left")
         return to_svg(fig, name)
 
 
