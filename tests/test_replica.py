@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import http.client
 import json
 import math
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import replace
@@ -258,14 +258,14 @@ def test_builder_truth_is_date_only(replica: Factory) -> None:
     assert "28.11.2018" in fetch(seed["url"])[2].decode()
 
 
-def test_large_replica_renders_fast() -> None:
+def test_a_large_replica_renders_each_post_on_its_own_page() -> None:
+    """The crawl benchmark's 2,000-post blog: every post has its own URL and page (how
+    fast it renders is the benchmark's to print, not a test's to assert)."""
     config = ReplicaConfig(n_posts=2000)
     site = site_for(1, 2000)
     assert len(site.posts) == 2000
     ctx = Ctx("http://127.0.0.1:1/", site, config)
-    start = time.perf_counter()
-    for post in site.posts[:300]:
-        post_page(ctx, post)
-    assert time.perf_counter() - start < 1.0
+    for post in site.posts[:: len(site.posts) // 50]:
+        assert html.escape(post.title, quote=False) in post_page(ctx, post)
     truth = expected_posts(ctx.base_url, config)
     assert len({p["url"] for p in truth}) == 2000
