@@ -12,19 +12,21 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pyarrow as pa
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from pipelines.report import DEFAULT_TIMEZONE, write_fleet_report, write_report
+if TYPE_CHECKING:
+    from types import ModuleType
 
 
 class Command(ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
+    report: ModuleType
 
     def syntax(self) -> str:
         return "<site> | --fleet [-o FILE]"
@@ -43,6 +45,11 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
+        # Scrapy imports every command's module for every command; the report's
+        # matplotlib and pandas (a second or more) are imported by this one alone.
+        from pipelines import report
+
+        self.report = report
         if opts.fleet:
             if args:
                 raise UsageError("--fleet reports every blog: give no site")
@@ -56,7 +63,9 @@ class Command(ScrapyCommand):
             self._fail(f"report: no archive for site {site!r} at {site_dir}")
             return
         try:
-            missing = write_report(site_dir, site, Path(opts.output), timezone=self._timezone())
+            missing = self.report.write_report(
+                site_dir, site, Path(opts.output), timezone=self._timezone()
+            )
         except (OSError, pa.ArrowException) as error:
             self._fail(f"report: cannot read the archive at {site_dir}: {error}")
             return
@@ -68,7 +77,7 @@ class Command(ScrapyCommand):
             self._fail(f"report: no archive folder at {archive_dir}")
             return
         try:
-            missing = write_fleet_report(archive_dir, output, timezone=self._timezone())
+            missing = self.report.write_fleet_report(archive_dir, output, timezone=self._timezone())
         except (OSError, pa.ArrowException) as error:
             self._fail(f"report: cannot read the archives under {archive_dir}: {error}")
             return
@@ -80,7 +89,7 @@ class Command(ScrapyCommand):
 
     def _timezone(self) -> str:
         assert self.settings is not None
-        return str(self.settings.get("REPORT_TIMEZONE", DEFAULT_TIMEZONE))
+        return str(self.settings.get("REPORT_TIMEZONE", self.report.DEFAULT_TIMEZONE))
 
     def _done(self, output: str, missing: list[str]) -> None:
         print(f"Wrote {output}")
