@@ -1,7 +1,8 @@
 """``ARCHIVE_DIR`` for the commands that read the archive from a local folder.
 
 ``scrapy crawl`` archives into object storage too (``s3://bucket/prefix``: it works
-on a local copy, :mod:`pipelines.archive.mirror`); the other commands read a
+on a local copy, :mod:`pipelines.archive.mirror`), and ``scrapy fleet`` reads the
+crawl logs there (:mod:`crawler.fleet.crawl_logs`); the other commands read a
 folder, and a URI would be taken for a relative folder named ``s3:``.  So they
 refuse any ``scheme://`` value with one line before anything is read or written.
 """
@@ -23,6 +24,6 @@ def archive_root(value: str) -> Path:
     if URI.match(value):
         raise ArchiveUnusable(
             f"ARCHIVE_DIR={value}: this command reads a local folder; only scrapy crawl"
-            " archives into object storage"
+            " and scrapy fleet use object storage"
         )
     return Path(value)
