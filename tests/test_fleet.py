@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from crawler.archive_dir import archive_root
+from crawler.archive_dir import archive_root, fleet_report_folder
 from crawler.arguments import parse_arguments
 from crawler.fleet.blogs import Blog, FleetFileError, parse_fleet
 from crawler.fleet.fleet import Fleet
@@ -23,6 +23,7 @@ from crawler.fleet.status import blog_status, last_attempt
 from crawler.httpcache import SiteCacheStorage
 from pipelines.archive.layout import ArchiveUnusable
 from pipelines.archive.store import StoreUnusable
+from pipelines.report import build_fleet_report
 from tests.archive_factory import write_archive
 from tests.support.crawl import REPO, SCRAPY
 from tests.support.scrapyd import free_port
@@ -251,8 +252,28 @@ def test_an_archive_uri_pyarrow_cannot_open_is_refused_before_anything_is_writte
 
 @pytest.mark.parametrize("uri", ["s3://bucket/prefix", "file:///tmp/archive"])
 def test_commands_that_read_a_folder_refuse_an_archive_uri(uri: str) -> None:
-    with pytest.raises(ArchiveUnusable, match="only scrapy crawl and scrapy fleet use object"):
+    with pytest.raises(ArchiveUnusable, match="only scrapy crawl, scrapy fleet and scrapy report"):
         archive_root(uri)
+
+
+def test_the_fleet_report_of_a_store_is_the_report_of_the_same_folder(tmp_path: Path) -> None:
+    """``file://`` stands for any store: the copy holds what the report reads."""
+    folder = tmp_path / "store" / "blogs"
+    write_archive(folder / "materna", posts=30, seed=3)
+    write_archive(folder / "other", posts=20, seed=4, with_history=False)
+    write_archive(folder / "new", posts=0, with_history=False)  # a crawl log, no posts yet
+    (folder / "no-blog").mkdir()  # not a blog's folder: counted by neither
+    with fleet_report_folder(folder.as_uri()) as copy:
+        assert copy != folder
+        assert sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*.parquet")) == [
+            "materna/posts.parquet",
+            "new/posts.parquet",
+            "other/posts.parquet",
+        ]
+        from_store = build_fleet_report(copy)
+    assert not copy.exists()
+    assert from_store == build_fleet_report(folder)
+    assert "Archive report: 3 blogs" in from_store
 
 
 def _fleet(tmp_path: Path, archive: str) -> Fleet:

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
+from parsel import Selector
 
 from crawler.fleet.nodes import ScrapydNode
 from crawler.fleet.pinning import pinned_node
@@ -290,7 +291,21 @@ def test_a_fleet_of_five_blogs_is_archived_through_two_scrapyd_nodes_into_the_st
     assert status.returncode == 0, status.stdout + status.stderr
     assert status.stdout.splitlines()[-1] == "fleet: 5 of 5 blogs well"
     assert all(f"{name}: ok; last crawl " in status.stdout for name in names)
+    _the_fleet_report_reads_the_store(s3, tmp_path / "fleet.html", names)
     print(f"five blogs through two nodes into the store in {elapsed:.1f} s, {len(rounds)} rounds")
+
+
+def _the_fleet_report_reads_the_store(s3: S3Server, output: Path, names: list[str]) -> None:
+    command = [SCRAPY, "report", "--fleet", "-o", str(output), "-s", f"ARCHIVE_DIR={STORE}"]
+    result = _run(command, s3)
+    assert result.returncode == 0, result.stderr
+    page = Selector(text=output.read_text(encoding="utf-8"))
+    assert page.css("h1::text").get() == f"Archive report: {len(names)} blogs"
+    cells = [
+        r.css("td::text").getall() for r in page.css('table[data-table="most-active"] tbody tr')
+    ]
+    posts = {name: len(_read_stored(s3, f"{name}/posts.parquet")) for name in names}
+    assert {row[0]: int(row[2]) for row in cells} == posts
 
 
 def _schedule_until_done(
