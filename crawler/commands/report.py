@@ -21,7 +21,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from blog.errors import UserFacingError
-from crawler.archive_dir import fleet_report_folder
+from crawler.archive_dir import archive_root, fleet_report_folder
 from pipelines.report import DEFAULT_TIMEZONE, write_fleet_report, write_report
 
 
@@ -55,7 +55,11 @@ class Command(ScrapyCommand):
         if len(args) != 1:
             raise UsageError("give exactly one site, e.g. `scrapy report materna`")
         site = args[0]
-        site_dir = self._archive_dir() / site
+        try:
+            site_dir = self._archive_dir() / site
+        except UserFacingError as error:  # a store URI: one blog's report reads a folder
+            self._fail(f"report: {error}")
+            return
         if not site_dir.is_dir():
             self._fail(f"report: no archive for site {site!r} at {site_dir}")
             return
@@ -85,7 +89,7 @@ class Command(ScrapyCommand):
 
     def _archive_dir(self) -> Path:
         assert self.settings is not None
-        return Path(self.settings.get("ARCHIVE_DIR", "data"))
+        return archive_root(str(self.settings.get("ARCHIVE_DIR", "data")))
 
     def _timezone(self) -> str:
         assert self.settings is not None
