@@ -3,7 +3,7 @@ and what Scrapyd needs of a crawl (its options, profiles from a zip, the cache's
 
 from __future__ import annotations
 
-import re
+import os
 import subprocess
 import sys
 import zipfile
@@ -13,15 +13,20 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from crawler.archive_dir import archive_root
+from crawler.archive_dir import archive_root, fleet_report_folder
 from crawler.arguments import parse_arguments
 from crawler.fleet.blogs import Blog, FleetFileError, parse_fleet
+from crawler.fleet.fleet import Fleet
 from crawler.fleet.nodes import Job, job_id, parse_job_id
 from crawler.fleet.pinning import pinned_node
 from crawler.fleet.status import blog_status, last_attempt
 from crawler.httpcache import SiteCacheStorage
 from pipelines.archive.layout import ArchiveUnusable
+from pipelines.archive.store import StoreUnusable
+from pipelines.report import build_fleet_report
+from tests.archive_factory import write_archive
 from tests.support.crawl import REPO, SCRAPY
+from tests.support.scrapyd import free_port
 
 GOOD = """
 [[blog]]
@@ -247,15 +252,95 @@ def test_an_archive_uri_pyarrow_cannot_open_is_refused_before_anything_is_writte
 
 @pytest.mark.parametrize("uri", ["s3://bucket/prefix", "file:///tmp/archive"])
 def test_commands_that_read_a_folder_refuse_an_archive_uri(uri: str) -> None:
-    with pytest.raises(ArchiveUnusable, match="only scrapy crawl archives into object storage"):
+    with pytest.raises(ArchiveUnusable, match="only scrapy crawl, scrapy fleet and scrapy report"):
         archive_root(uri)
 
 
-def test_the_readme_fleet_file_is_a_good_fleet_file() -> None:
-    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Many blogs", 1)[1]
-    (example,) = re.findall(r"```toml\n(.*?)```", section.split("\n## ", 1)[0], flags=re.DOTALL)
-    blogs = parse_fleet(example)
-    assert [(b.name, b.schedule, b.profile) for b in blogs] == [
-        ("materna", "nightly", "materna"),
-        ("example", "weekly", "default"),
-    ]
+def test_the_fleet_report_of_a_store_is_the_report_of_the_same_folder(tmp_path: Path) -> None:
+    """``file://`` stands for any store: the copy holds what the report reads."""
+    folder = tmp_path / "store" / "blogs"
+    write_archive(folder / "materna", posts=30, seed=3)
+    write_archive(folder / "other", posts=20, seed=4, with_history=False)
+    write_archive(folder / "new", posts=0, with_history=False)  # a crawl log, no posts yet
+    (folder / "no-blog").mkdir()  # not a blog's folder: counted by neither
+    with fleet_report_folder(folder.as_uri()) as copy:
+        assert copy != folder
+        assert sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*.parquet")) == [
+            "materna/posts.parquet",
+            "new/posts.parquet",
+            "other/posts.parquet",
+        ]
+        from_store = build_fleet_report(copy)
+    assert not copy.exists()
+    assert from_store == build_fleet_report(folder)
+    assert "Archive report: 3 blogs" in from_store
+
+
+def _fleet(tmp_path: Path, archive: str) -> Fleet:
+    """A fleet of one blog, ``materna``, with ``ARCHIVE_DIR=archive`` and a node that
+    does not answer (so the crawl log alone speaks)."""
+    fleet = tmp_path / "fleet.toml"
+    fleet.write_text('[[blog]]\nname = "materna"\nbase_url = "https://blog.materna.de/"\n')
+    node = f"http://127.0.0.1:{free_port()}"
+    settings = {"FLEET_FILE": str(fleet), "FLEET_NODES": node, "ARCHIVE_DIR": archive}
+    return Fleet.from_settings(Settings(settings))
+
+
+def test_fleet_status_reads_the_crawl_logs_from_a_store_as_from_a_folder(tmp_path: Path) -> None:
+    archive = write_archive(tmp_path / "store" / "blogs" / "materna", posts=3, with_history=False)
+    assert archive.crawls is not None
+    last = archive.crawls.to_pylist()[-1]
+    store = _fleet(tmp_path, (tmp_path / "store" / "blogs").as_uri())
+    assert store.logs.archive == (tmp_path / "store" / "blogs").as_uri()  # what the jobs get
+    store.check_archive()
+    lines, well = store.status(NOW)
+    assert not well
+    assert lines[0].startswith("error: Scrapyd at http://127.0.0.1:")
+    assert lines[1].startswith(f"materna: OVERDUE; last crawl {last['crawl_id']} (finished ")
+    assert f"{last['finished_at']:%Y-%m-%d %H:%M} UTC) healthy" in lines[1]
+    folder = _fleet(tmp_path, str(tmp_path / "store" / "blogs"))
+    assert folder.status(NOW)[0][1:] == lines[1:]
+
+
+def test_the_jobs_get_a_folder_made_absolute(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _fleet(tmp_path, "data").logs.archive == str(tmp_path / "data")
+
+
+def test_an_archive_uri_pyarrow_cannot_open_is_refused_by_the_fleet(tmp_path: Path) -> None:
+    uri = "ftp://example.invalid/archive"
+    with pytest.raises(StoreUnusable) as error:
+        _fleet(tmp_path, uri)
+    assert str(error.value) == (
+        f"cannot use the archive store {uri}: Unrecognized filesystem type in URI: {uri}"
+    )
+
+
+@pytest.mark.slow  # pyarrow retries a refused connection for about 6 s
+def test_fleet_status_says_a_store_it_cannot_reach_in_one_line_and_exits_2(
+    tmp_path: Path,
+) -> None:
+    fleet = tmp_path / "fleet.toml"
+    fleet.write_text('[[blog]]\nname = "materna"\nbase_url = "https://blog.materna.de/"\n')
+    endpoint = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    uri = "s3://archive/blogs"
+    result = subprocess.run(
+        [SCRAPY, "fleet", "status", "-s", f"FLEET_FILE={fleet}", "-s", f"ARCHIVE_DIR={uri}"],
+        cwd=REPO,
+        env={
+            **os.environ,
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: cannot use the archive store {uri}: ")
+    assert "Could not connect to server" in line
+    assert result.stdout == ""

@@ -3,8 +3,11 @@
 ``schedule`` queues the due blogs of the fleet file (``FLEET_FILE``) on the
 Scrapyd nodes (``FLEET_NODES``); run it from cron as often as you like, a blog
 is only queued when it is due and has no job.  ``status`` prints one line per
-blog and exits 1 when a blog's last crawl failed or is overdue.  A bad fleet
-file or setting is one line and exit 2; a node that does not answer, exit 1.
+blog and exits 1 when a blog's last crawl failed or is overdue.  Both read the
+blogs' crawl logs where the jobs write them (``ARCHIVE_DIR``: a folder, or an
+object store such as ``s3://bucket/prefix``).  A bad fleet file or setting, or a
+store that cannot be reached, is one line and exit 2; a node that does not
+answer, exit 1.
 See :mod:`crawler.fleet`.
 """
 
@@ -42,6 +45,7 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         try:
             fleet = Fleet.from_settings(self.settings)
+            fleet.check_archive()
         except UserFacingError as error:
             print(f"error: {error}", file=sys.stderr)
             self.exitcode = EXIT_BAD_INPUT

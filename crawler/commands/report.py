@@ -2,7 +2,9 @@
 
 Reads ``ARCHIVE_DIR/<site>/`` (``ARCHIVE_DIR`` setting, default ``data``) and
 writes one self-contained HTML file (see :mod:`pipelines.report`); with
-``--fleet`` instead of a site, the report of every blog under ``ARCHIVE_DIR``.
+``--fleet`` instead of a site, the report of every blog under ``ARCHIVE_DIR``, which
+may then be an archive store too (``s3://bucket/prefix``: each blog's ``posts.parquet``
+is read from a temp copy).
 Prints the path written and one line per section it could not show; bad input
 (no such archive, unreadable Parquet) is one line on stderr and exit status 1.
 """
@@ -17,6 +19,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pyarrow as pa
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+
+from blog.errors import UserFacingError
+from crawler.archive_dir import archive_root, fleet_report_folder
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -58,7 +63,11 @@ class Command(ScrapyCommand):
         if len(args) != 1:
             raise UsageError("give exactly one site, e.g. `scrapy report materna`")
         site = args[0]
-        site_dir = self._archive_dir() / site
+        try:
+            site_dir = self._archive_dir() / site
+        except UserFacingError as error:  # a store URI: one blog's report reads a folder
+            self._fail(f"report: {error}")
+            return
         if not site_dir.is_dir():
             self._fail(f"report: no archive for site {site!r} at {site_dir}")
             return
@@ -72,20 +81,27 @@ class Command(ScrapyCommand):
         self._done(opts.output, missing)
 
     def _report_fleet(self, output: Path) -> None:
-        archive_dir = self._archive_dir()
-        if not archive_dir.is_dir():
-            self._fail(f"report: no archive folder at {archive_dir}")
-            return
+        assert self.settings is not None
+        value = str(self.settings.get("ARCHIVE_DIR", "data"))
         try:
-            missing = self.report.write_fleet_report(archive_dir, output, timezone=self._timezone())
+            with fleet_report_folder(value) as archive_dir:
+                if not archive_dir.is_dir():
+                    self._fail(f"report: no archive folder at {archive_dir}")
+                    return
+                missing = self.report.write_fleet_report(
+                    archive_dir, output, timezone=self._timezone()
+                )
+        except UserFacingError as error:  # a URI pyarrow cannot open
+            self._fail(f"report: {error}")
+            return
         except (OSError, pa.ArrowException) as error:
-            self._fail(f"report: cannot read the archives under {archive_dir}: {error}")
+            self._fail(f"report: cannot read the archives under {value}: {error}")
             return
         self._done(str(output), missing)
 
     def _archive_dir(self) -> Path:
         assert self.settings is not None
-        return Path(self.settings.get("ARCHIVE_DIR", "data"))
+        return archive_root(str(self.settings.get("ARCHIVE_DIR", "data")))
 
     def _timezone(self) -> str:
         assert self.settings is not None

@@ -16,13 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from crawler.archive_dir import archive_root
 from crawler.fleet.blogs import Blog, FleetFileError, load_fleet
+from crawler.fleet.crawl_logs import CrawlLogs
 from crawler.fleet.nodes import Job, NodeError, ScrapydNode, job_id
 from crawler.fleet.pinning import node_key, pinned_node
 from crawler.fleet.status import BlogStatus, blog_status, last_attempt
-from pipelines.archive import SiteLayout
-from pipelines.crawl_log import read_crawls
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -46,7 +44,7 @@ class Fleet:
     nodes: list[ScrapydNode]
     max_proc: int
     project: str
-    archive_dir: Path
+    logs: CrawlLogs
     job_settings: dict[str, str]
 
     @classmethod
@@ -64,7 +62,7 @@ class Fleet:
             nodes=[ScrapydNode(url, timeout) for url in urls],
             max_proc=max_proc,
             project=settings.get("FLEET_PROJECT", "blog-archiver"),
-            archive_dir=archive_root(settings.get("ARCHIVE_DIR", "data")).absolute(),
+            logs=CrawlLogs.at(settings.get("ARCHIVE_DIR", "data")),
             job_settings={k: str(v) for k, v in settings.getdict("FLEET_JOB_SETTINGS").items()},
         )
 
@@ -81,10 +79,13 @@ class Fleet:
                 survey.errors[node.url] = str(error)
         return survey
 
+    def check_archive(self) -> None:
+        """StoreUnusable (exit 2) when the archive store cannot be reached."""
+        self.logs.check()
+
     def crawls(self, blog: Blog) -> list[dict[str, Any]]:
         """The rows of ``blog``'s crawl log (none before its first crawl)."""
-        table = read_crawls(SiteLayout(self.archive_dir, blog.name).site_dir)
-        return [] if table is None else table.to_pylist()
+        return self.logs.rows(blog.name)
 
     def schedule(self, now: datetime) -> tuple[list[str], bool]:
         """Queue every due blog that its node has room for; (lines to print, all well)."""
@@ -108,7 +109,11 @@ class Fleet:
             return "running or pending", ""
         if node in survey.errors:
             return "node unreachable", f"{blog.name}: not scheduled, {node} did not answer"
-        if not self._due(blog, survey.jobs, now):
+        try:
+            due = self._due(blog, survey.jobs, now)
+        except (OSError, pa.ArrowException) as error:
+            return "refused", f"error: {blog.name}: crawl log unreadable: {error}"
+        if not due:
             return "not due", ""
         if survey.busy[node] >= self.max_proc:
             return "waiting for a slot", f"{blog.name}: waiting, {node} runs {self.max_proc} jobs"
@@ -128,7 +133,7 @@ class Fleet:
         return {"site": blog.name, "base_url": blog.base_url}
 
     def _settings(self) -> dict[str, str]:
-        return {**self.job_settings, "ARCHIVE_DIR": str(self.archive_dir)}
+        return {**self.job_settings, "ARCHIVE_DIR": self.logs.archive}
 
     def _node(self, url: str) -> ScrapydNode:
         return next(node for node in self.nodes if node.url == node_key(url))

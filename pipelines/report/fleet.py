@@ -79,7 +79,8 @@ def posts_per_blog_per_month(blogs: tuple[Blog, ...]) -> Section:
     names = [name for name, _ in ranked]
     matrix = [[counts[name].get(m, 0) for m in months] for name in names]
     svg = charts.heatmap("blog-months", f"{title} (posts)", names, months, matrix, xlabel="Month")
-    rows = [(b.name, m, counts[b.name][m]) for b in blogs for m in months if counts[b.name].get(m)]
+    # blogs without a dated post (none yet: a blog whose crawls failed) have no row
+    rows = [(name, m, row[m]) for name, row in counts.items() for m in months if row.get(m)]
     note = (
         f"The chart shows the {len(names)} blogs with the most posts; the table lists every"
         " blog's months with posts."

@@ -52,6 +52,8 @@ class ScrapydServer:
     home: Path
     max_proc: int = 2
     items: bool = False
+    #: added to the node's environment (the store's AWS_* variables, its XDG_STATE_HOME)
+    env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -68,7 +70,7 @@ class ScrapydServer:
                 cwd=self.home,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=_node_environment(),
+                env={**_node_environment(), **self.env},
             )
         self._wait_ready()
         return self
