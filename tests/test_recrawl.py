@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
-from tests.replica import expected_posts
+from tests.replica import ReplicaServer, expected_posts
 from tests.support.crawl import REPO, SCRAPY, read_posts, run_crawl
 from tests.support.truth import mismatches
 
@@ -21,6 +23,29 @@ pytestmark = pytest.mark.slow
 UNCHANGED_BUDGET = 15
 
 
+@pytest.fixture(scope="module")
+def first_crawl(
+    replica_module: Callable[..., ReplicaServer], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[ReplicaServer, Path]:
+    """The module's classic replica and the archive of one first crawl of it."""
+    server = replica_module("classic")
+    archive = tmp_path_factory.mktemp("first-crawl")
+    result = run_crawl(archive, base_url=server.base_url)
+    assert result.returncode == 0, result.stderr
+    return server, archive
+
+
+@pytest.fixture
+def crawled_once(first_crawl: tuple[ReplicaServer, Path], tmp_path: Path) -> ReplicaServer:
+    """The module's replica at edition 1 with an empty request log, and in ``tmp_path``
+    a copy of its first crawl's archive (HTTP cache included): what a test crawls again."""
+    server, archive = first_crawl
+    server.config.edition = 1
+    server.reset_requests()
+    shutil.copytree(archive, tmp_path, dirs_exist_ok=True)
+    return server
+
+
 def _versions(archive: Path) -> list[dict]:
     return pq.read_table(archive / "materna" / "versions").to_pylist()
 
@@ -31,10 +56,9 @@ def _post_paths(server) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 def test_an_unchanged_blog_costs_a_handful_of_requests_and_adds_nothing(
-    replica, tmp_path: Path
+    crawled_once: ReplicaServer, tmp_path: Path
 ) -> None:
-    server = replica("classic")
-    assert run_crawl(tmp_path, base_url=server.base_url).returncode == 0
+    server = crawled_once
     before = _versions(tmp_path)
     server.reset_requests()
     result = run_crawl(tmp_path, base_url=server.base_url)
@@ -75,10 +99,9 @@ def _row_as_summary(row: dict) -> str:
 
 
 def test_edition_two_adds_exactly_the_new_and_edited_posts_and_marks_the_removed_one(
-    replica, tmp_path: Path
+    crawled_once: ReplicaServer, tmp_path: Path
 ) -> None:
-    server = replica("classic")
-    assert run_crawl(tmp_path, base_url=server.base_url).returncode == 0
+    server = crawled_once
     first = {r["url"]: r for r in read_posts(tmp_path)}
     old_truth = {r["url"]: r for r in expected_posts(server.base_url, server.config)}
     server.config.edition = 2
@@ -133,9 +156,10 @@ def test_edition_two_adds_exactly_the_new_and_edited_posts_and_marks_the_removed
     assert len(server.requests) <= UNCHANGED_BUDGET + len(added) + len(edited) + len(removed) + 4
 
 
-def test_full_recrawl_fetches_every_post_again_and_adds_nothing(replica, tmp_path: Path) -> None:
-    server = replica("classic")
-    assert run_crawl(tmp_path, base_url=server.base_url).returncode == 0
+def test_full_recrawl_fetches_every_post_again_and_adds_nothing(
+    crawled_once: ReplicaServer, tmp_path: Path
+) -> None:
+    server = crawled_once
     before = _versions(tmp_path)
     server.reset_requests()
     result = run_crawl(tmp_path, "-a", "full=true", base_url=server.base_url)
@@ -145,10 +169,9 @@ def test_full_recrawl_fetches_every_post_again_and_adds_nothing(replica, tmp_pat
 
 
 def test_weekly_full_crawl_after_edition_two_tells_edits_from_moved_navigation(
-    replica, tmp_path: Path
+    crawled_once: ReplicaServer, tmp_path: Path
 ) -> None:
-    server = replica("classic")
-    assert run_crawl(tmp_path, base_url=server.base_url).returncode == 0
+    server = crawled_once
     old_truth = {r["url"]: r for r in expected_posts(server.base_url, server.config)}
     server.config.edition = 2
     new_truth = {r["url"]: r for r in expected_posts(server.base_url, server.config)}
@@ -170,9 +193,10 @@ def test_weekly_full_crawl_after_edition_two_tells_edits_from_moved_navigation(
     assert all(set(by_url[u]["changed_fields"]) <= set(navigation) for u in relinked)
 
 
-def test_rebuild_and_reextract_reproduce_the_live_crawl(replica, tmp_path: Path) -> None:
-    server = replica("classic")
-    assert run_crawl(tmp_path, base_url=server.base_url).returncode == 0
+def test_rebuild_and_reextract_reproduce_the_live_crawl(
+    replica_crawl: Path, tmp_path: Path
+) -> None:
+    shutil.copytree(replica_crawl, tmp_path, dirs_exist_ok=True)
     posts = tmp_path / "materna" / "posts.parquet"
     live = pq.read_table(posts)
     posts.unlink()
