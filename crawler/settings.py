@@ -35,6 +35,9 @@ COOKIES_ENABLED = False
 # little it yields; a page here yields one item and a few requests.
 CONCURRENT_ITEMS = 16
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control runs any Python code it is sent over HTTP inside the crawl
+# and writes its token under the user's profile: a nightly archiver needs neither.
+REMOTE_CONTROL_ENABLED = False
 
 # A nightly cron job: quiet unless something is wrong.
 LOG_LEVEL = "WARNING"

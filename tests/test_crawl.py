@@ -30,8 +30,15 @@ def test_materna_crawl_archives_every_post_once_with_every_field_right(
     replica, tmp_path: Path, processes: str
 ) -> None:
     server = replica("classic")
-    result = run_crawl(tmp_path, "-s", f"EXTRACT_PROCESSES={processes}", base_url=server.base_url)
+    state = tmp_path / "state"  # where Scrapy's remote control would leave its job file
+    result = run_crawl(
+        tmp_path,
+        "-s", f"EXTRACT_PROCESSES={processes}",
+        base_url=server.base_url,
+        env={"XDG_STATE_HOME": str(state)},
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert not state.exists(), "the crawl wrote outside its archive"
     rows = read_posts(tmp_path)
     expected = expected_posts(server.base_url, server.config)
     assert mismatches(rows, expected) == []

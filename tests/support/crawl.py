@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,14 +29,22 @@ def run_crawl(
     base_url: str | None = None,
     fast: bool = True,
     timeout: float = 600,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``scrapy crawl SPIDER -a base_url=… -s ARCHIVE_DIR=…`` from the repository root."""
+    """``scrapy crawl SPIDER -a base_url=… -s ARCHIVE_DIR=…`` from the repository root,
+    with ``env`` added to the environment."""
     command = [SCRAPY, "crawl", spider, "-s", f"ARCHIVE_DIR={archive_dir}"]
     if base_url is not None:
         command += ["-a", f"base_url={base_url}"]
     command += [*(FAST if fast else ()), *args]
     return subprocess.run(
-        command, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False
+        command,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
 
 
