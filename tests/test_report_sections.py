@@ -117,22 +117,27 @@ def _tiny_archive(tmp_path: Path, errors: bool) -> Selector:
     return Selector(text=build_report(archive.site_dir, "materna"))
 
 
-def test_colour_bars_count_whole_posts(tmp_path: Path) -> None:
-    page = _tiny_archive(tmp_path, errors=False)
+@pytest.fixture(scope="module")
+def tiny_page(tmp_path_factory: pytest.TempPathFactory) -> Selector:
+    """The report of the tiny archive without errors, built once for the tests that read it."""
+    return _tiny_archive(tmp_path_factory.mktemp("tiny"), errors=False)
+
+
+def test_colour_bars_count_whole_posts(tiny_page: Selector) -> None:
+    page = tiny_page
     for name in ("tags-by-year", "author-activity"):
         texts = [t.strip() for t in page.css(f"#{name} svg text::text").getall()]
         assert not [t for t in texts if re.fullmatch(r"\d+\.\d+", t)], name
 
 
-def test_no_errors_says_so_and_errors_are_drawn(tmp_path: Path) -> None:
-    clean = _tiny_archive(tmp_path / "clean", errors=False)
-    assert "no errors" in clean.css("#crawl-health svg text::text").getall()
+def test_no_errors_says_so_and_errors_are_drawn(tiny_page: Selector, tmp_path: Path) -> None:
+    assert "no errors" in tiny_page.css("#crawl-health svg text::text").getall()
     failing = _tiny_archive(tmp_path / "failing", errors=True)
     assert "no errors" not in failing.css("#crawl-health svg text::text").getall()
 
 
-def test_the_coverage_line_has_no_gap_for_a_crawl_without_coverage(tmp_path: Path) -> None:
-    page = _tiny_archive(tmp_path, errors=False)
+def test_the_coverage_line_has_no_gap_for_a_crawl_without_coverage(tiny_page: Selector) -> None:
+    page = tiny_page
     for line in ("coverage-mean", "coverage-min"):
         paths = page.css(f'#crawl-health g[id="crawl-health-{line}"] path::attr(d)').getall()
         assert paths, line
