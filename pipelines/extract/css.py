@@ -35,6 +35,8 @@ ATTR_TESTS: dict[str, Callable[[str, str], bool]] = {
     "$=": lambda have, want: have.endswith(want),
 }
 
+#: Attribute tests that lxml's CSS translation runs in XPath with the same meaning.
+XPATH_SAME = frozenset({"", "=", "^=", "*="})
 
 #: Attributes rare enough that the elements carrying them are a better pool than a tag's.
 RARE_ATTRS = ("rel", "itemprop", "itemtype", "itemscope")
@@ -42,6 +44,11 @@ RARE_ATTRS = ("rel", "itemprop", "itemtype", "itemscope")
 KEYED_ATTRS = etree.XPath(
     " | ".join(f"descendant-or-self::*/@{name}" for name in ("class", "id", *RARE_ATTRS))
 )
+CLASS_VALUES = etree.XPath("descendant-or-self::*/@class")
+#: Every class token a selector's :class:`Compound` names, filled as compounds are
+#: made: an :class:`Index` lists elements by these only (a block theme's element has
+#: half a dozen layout classes no selector asks for).
+SELECTOR_CLASSES: set[str] = set()
 
 
 class Index:
@@ -54,19 +61,25 @@ class Index:
     def __init__(self, root: HtmlElement):
         self.root = root
         self.by_tag: dict[str, list[HtmlElement]] = {}
-        self.by_class: dict[str, list[HtmlElement]] = {}
+        self._by_class: dict[str, list[HtmlElement]] = {}
+        self._classes_known = len(SELECTOR_CLASSES)
         self.by_id: dict[str, list[HtmlElement]] = {}
         self.by_attr: dict[str, list[HtmlElement]] = {name: [] for name in RARE_ATTRS}
         #: elements by ``rel`` token: a page's head holds dozens of ``<link rel>``
         #: that a ``[rel~=tag]`` test would otherwise go through one by one
         self.by_rel: dict[str, list[HtmlElement]] = {}
         self.found: dict[object, list[HtmlElement]] = {}
-        by_class, by_id, by_attr, by_rel = self.by_class, self.by_id, self.by_attr, self.by_rel
+        by_class, by_id, by_attr, by_rel = self._by_class, self.by_id, self.by_attr, self.by_rel
+        wanted = SELECTOR_CLASSES
         for value in KEYED_ATTRS(root):  # one loop, no calls inside: this runs for every value
             name = value.attrname
             if name == "class":
-                el = value.getparent()
+                el = None
                 for token in value.split():
+                    if token not in wanted:
+                        continue
+                    if el is None:
+                        el = value.getparent()
                     if token in by_class:
                         by_class[token].append(el)
                     else:
@@ -79,6 +92,15 @@ class Index:
                 if name == "rel":
                     for token in dict.fromkeys(value.split()):
                         by_rel.setdefault(token, []).append(el)
+
+    @property
+    def by_class(self) -> dict[str, list[HtmlElement]]:
+        """Elements by class token, for every token of :data:`SELECTOR_CLASSES`
+        that the tree has; listed again when selectors made since named more."""
+        if self._classes_known != len(SELECTOR_CLASSES):
+            self._classes_known = len(SELECTOR_CLASSES)
+            self._by_class = _by_class(CLASS_VALUES(self.root))
+        return self._by_class
 
     def tag(self, name: str) -> list[HtmlElement]:
         found = self.by_tag.get(name)
@@ -94,6 +116,16 @@ class Index:
         return found
 
 
+def _by_class(values: list[Any]) -> dict[str, list[HtmlElement]]:
+    """Elements by class token from their ``class`` attributes (smart strings)."""
+    found: dict[str, list[HtmlElement]] = {}
+    for value in values:
+        for token in value.split():
+            if token in SELECTOR_CLASSES:
+                found.setdefault(token, []).append(value.getparent())
+    return found
+
+
 @dataclass(frozen=True)
 class Compound:
     tag: str | None = None
@@ -101,6 +133,9 @@ class Compound:
     ident: str | None = None
     attrs: tuple[tuple[str, str, str], ...] = ()
     nots: tuple[Compound, ...] = ()
+
+    def __post_init__(self) -> None:
+        SELECTOR_CLASSES.update(self.classes)
 
     def matches(self, el: HtmlElement) -> bool:
         if self.tag is not None and el.tag != self.tag:
@@ -130,13 +165,22 @@ class Compound:
         rare = [name for name, _, _ in self.attrs if name in RARE_ATTRS or self.tag is None]
         if rare:
             return index.attr(rare[0])
-        if self.tag is not None and not chained:
+        if self.tag is not None and not chained and not self.in_c:
             return index.tag(self.tag)
         return None
 
     def below(self, el: HtmlElement) -> list[HtmlElement]:
         """Matches among ``el`` and its descendants, in document order (needs a tag)."""
         return [found for found in el.iter(self.tag) if self.matches(found)]
+
+    @property
+    def in_c(self) -> bool:
+        """True when lxml's XPath finds the matches faster than a test of each
+        element of the tag: attribute tests whose XPath means exactly what
+        :data:`ATTR_TESTS` mean (``a[href]``, ``meta[content]``; not ``~=``, which
+        XPath splits on fewer kinds of white space)."""
+        tests = [op for _, op, _ in self.attrs]
+        return bool(tests) and not self.nots and all(op in XPATH_SAME for op in tests)
 
     @property
     def keyed(self) -> bool:
