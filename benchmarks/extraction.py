@@ -2,10 +2,11 @@
 
 Run ``python -m benchmarks.extraction [--bench-dir DIR] [--repeat N]``.  Prints
 two markdown tables: quality on scrapinghub's article-extraction-benchmark
-(181 pages, metric below), speed on the replica blog's post pages (all four
-themes, fetched over HTTP from a local replica server; ``extract`` with the
-profile the crawl uses, every field) and how many field values each layer
-supplied there.
+(181 pages, metric below), speed on blog post pages (the replica blog's four
+themes, fetched over HTTP from a local replica server, and the real WordPress
+fixture's three default themes, installed and served as the tests do, unless
+``--skip-wordpress`` or it cannot run here; ``extract`` with the profile the
+crawl uses, every field) and how many field values each layer supplied there.
 
 Metric (as the benchmark defines it): tokens are ``\\w+`` runs; a text becomes
 the multiset of its 4-token shingles (1–3 tokens: one shorter shingle); per
@@ -173,8 +174,34 @@ def replica_pages() -> list[tuple[str, str, str]]:
     return found
 
 
+def wordpress_pages() -> tuple[list[tuple[str, str, str]], str | None]:
+    """(theme, url, html) of every post page of the real WordPress fixture
+    (``tests/wordpress``: WordPress 6.1, its three default themes), and why
+    there are none when it cannot run here."""
+    import tempfile
+    import urllib.request
+
+    from tests.wordpress import PERMALINKS, WordPress, missing
+
+    why = missing()
+    if why is not None:
+        return [], why
+    found = []
+    with tempfile.TemporaryDirectory(prefix="wordpress-bench-") as root:
+        wordpress = WordPress(Path(root)).start()
+        try:
+            for theme in PERMALINKS:
+                for post in wordpress.site(theme).truth["posts"]:
+                    with urllib.request.urlopen(post["url"]) as response:
+                        found.append((theme, post["url"], response.read().decode("utf-8")))
+        finally:
+            wordpress.stop()
+    return found, None
+
+
 def replica_extractor(theme: str) -> Extractor:
-    """``extract`` with the crawl's profile for ``theme`` (every field, not only the body)."""
+    """``extract`` with the crawl's profile for ``theme`` (every field, not only the
+    body; the real WordPress themes have no profile of their own: the default one)."""
     from pipelines.extract import extract
     from pipelines.profile import load_profile
 
@@ -228,15 +255,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-replica", action="store_true")
+    parser.add_argument("--skip-wordpress", action="store_true",
+                        help="leave out the real WordPress fixture's pages")  # fmt: skip
     args = parser.parse_args(argv)
     print(f"## Article extraction benchmark ({args.bench_dir})\n")
     print("\n".join(quality_table(load_bench(args.bench_dir), args.repeat)))
-    if not args.skip_replica:
-        print("\n## Speed on the replica blog's post pages\n")
-        pages = replica_pages()
-        print("\n".join(speed_table(pages, args.repeat)))
-        print("\n## Field values per layer on the replica (field_sources)\n")
-        print("\n".join(layer_table(pages)))
+    if args.skip_replica:
+        return
+    pages = replica_pages()
+    if not args.skip_wordpress:
+        real, why = wordpress_pages()
+        if why is not None:
+            print(f"\n(real WordPress pages left out: WordPress {why})")
+        pages += real
+    print("\n## Speed on blog post pages (replica themes, real WordPress themes)\n")
+    print("\n".join(speed_table(pages, args.repeat)))
+    print("\n## Field values per layer on those pages (field_sources)\n")
+    print("\n".join(layer_table(pages)))
 
 
 if __name__ == "__main__":
