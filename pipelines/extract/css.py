@@ -157,6 +157,8 @@ class Compound:
         """A pool holding every match, or None when the index cannot narrow it."""
         if self.ident is not None:
             return index.by_id.get(self.ident, [])
+        if len(self.classes) == 1:
+            return index.by_class.get(self.classes[0], [])
         if self.classes:
             return min((index.by_class.get(c, []) for c in self.classes), key=len)
         rel = next((value for name, op, value in self.attrs if name == "rel" and op == "~="), None)
@@ -213,6 +215,16 @@ class Complex:
         elif not self.chain and self.subject.single_key:
             return list(pool)
         return [el for el in pool if self.matches(el)] if pool else []
+
+    @property
+    def lookup(self) -> tuple[bool, str] | None:
+        """(True, class) or (False, id) when the index's list for that class or id
+        is exactly the matches (``.entry-content``, ``#comments``), else None."""
+        if self.chain or not self.subject.single_key:
+            return None
+        if self.subject.ident is not None:
+            return False, self.subject.ident
+        return True, self.subject.classes[0]
 
     def _below_anchors(self, index: Index) -> list[HtmlElement]:
         (combinator, compound), rest = self.chain[0], self.chain[1:]
