@@ -24,7 +24,7 @@ from pipelines.extract.authors import (
 )
 from pipelines.extract.body import image_of
 from pipelines.extract.navigation import nav_link, related_entries
-from pipelines.extract.page import Page, text_of
+from pipelines.extract.page import Page, text_content, text_of
 
 DAY_ARCHIVE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/?$")
 #: A URL whose path :data:`DAY_ARCHIVE` matches holds this (the path is part of the URL,
@@ -139,9 +139,9 @@ def body(page: Page) -> HtmlElement | None:
     it is a teaser: some themes print the lead in an ``entry-content`` of its own
     before the body's, and then the longest one is the body."""
     found = list(page.post_elements(page.select(S.BODY)))
-    if len(found) < 2 or len(found[0].text_content().split()) >= TEASER_WORDS:
+    if len(found) < 2 or len(text_content(found[0]).split()) >= TEASER_WORDS:
         return found[0] if found else None
-    return max(found, key=lambda el: len(el.text_content()))
+    return max(found, key=lambda el: len(text_content(el)))
 
 
 def hero(page: Page) -> dict[str, Any] | None:
