@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, cast
 
 from lxml import etree
@@ -161,21 +162,28 @@ class Compound:
             return index.by_class.get(self.classes[0], [])
         if self.classes:
             return min((index.by_class.get(c, []) for c in self.classes), key=len)
-        rel = next((value for name, op, value in self.attrs if name == "rel" and op == "~="), None)
+        rel, rare = self._rel_and_rare
         if rel is not None:
             return index.by_rel.get(rel, [])
-        rare = [name for name, _, _ in self.attrs if name in RARE_ATTRS or self.tag is None]
-        if rare:
-            return index.attr(rare[0])
+        if rare is not None:
+            return index.attr(rare)
         if self.tag is not None and not chained and not self.in_c:
             return index.tag(self.tag)
         return None
+
+    @cached_property
+    def _rel_and_rare(self) -> tuple[str | None, str | None]:
+        """The token of a ``[rel~=token]`` test, and the first attribute tested that
+        :data:`RARE_ATTRS` lists (any attribute, for a compound without a tag)."""
+        rel = next((value for name, op, value in self.attrs if name == "rel" and op == "~="), None)
+        rare = [name for name, _, _ in self.attrs if name in RARE_ATTRS or self.tag is None]
+        return rel, rare[0] if rare else None
 
     def below(self, el: HtmlElement) -> list[HtmlElement]:
         """Matches among ``el`` and its descendants, in document order (needs a tag)."""
         return [found for found in el.iter(self.tag) if self.matches(found)]
 
-    @property
+    @cached_property
     def in_c(self) -> bool:
         """True when lxml's XPath finds the matches faster than a test of each
         element of the tag: attribute tests whose XPath means exactly what
@@ -188,13 +196,20 @@ class Compound:
     def keyed(self) -> bool:
         return self.ident is not None or bool(self.classes)
 
-    @property
+    @cached_property
     def single_key(self) -> bool:
         """True when the pool :meth:`candidates` gives is exactly the matches."""
         return not (self.tag or self.attrs or self.nots) and (
             (self.ident is not None and not self.classes)
             or (self.ident is None and len(self.classes) == 1)
         )
+
+    @cached_property
+    def exact_pool(self) -> bool:
+        """True when the pool :meth:`candidates` gives unchained is exactly the
+        matches: one class or id alone, or a tag alone (``h1``)."""
+        bare_tag = self.tag is not None and not (self.classes or self.ident or self.attrs)
+        return self.single_key or (bare_tag and not self.nots)
 
 
 @dataclass(frozen=True)
@@ -212,7 +227,7 @@ class Complex:
             if not (self.chain and self.chain[0][1].keyed):
                 return None
             pool = self._below_anchors(index)
-        elif not self.chain and self.subject.single_key:
+        elif not self.chain and self.subject.exact_pool:
             return list(pool)
         return [el for el in pool if self.matches(el)] if pool else []
 
