@@ -227,9 +227,20 @@ class Complex:
             if not (self.chain and self.chain[0][1].keyed):
                 return None
             pool = self._below_anchors(index)
-        elif not self.chain and self.subject.exact_pool:
-            return list(pool)
+        elif not self.chain:
+            if self.subject.exact_pool:
+                return list(pool)
+        elif len(pool) > 1 and self._one_anchor(index):
+            # ``.post-content > .widget-container``: the one anchor's children
+            # are fewer than every widget's container, and in document order
+            pool = self._below_anchors(index)
         return [el for el in pool if self.matches(el)] if pool else []
+
+    def _one_anchor(self, index: Index) -> bool:
+        """At most one element has what the compound left of the subject needs."""
+        anchor = self.chain[0][1]
+        pool = anchor.candidates(index, True) if anchor.keyed else None
+        return pool is not None and len(pool) <= 1
 
     @property
     def lookup(self) -> tuple[bool, str] | None:
