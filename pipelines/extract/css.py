@@ -41,9 +41,12 @@ XPATH_SAME = frozenset({"", "=", "^=", "*="})
 
 #: Attributes rare enough that the elements carrying them are a better pool than a tag's.
 RARE_ATTRS = ("rel", "itemprop", "itemtype", "itemscope")
+#: The rare attributes every page is asked about (``rel`` links, microdata properties);
+#: the others are looked up when a selector first needs them.
+ASKED_ATTRS = ("rel", "itemprop")
 #: The attributes :class:`Index` keys elements by, of the root and its descendants.
 KEYED_ATTRS = etree.XPath(
-    " | ".join(f"descendant-or-self::*/@{name}" for name in ("class", "id", *RARE_ATTRS))
+    " | ".join(f"descendant-or-self::*/@{name}" for name in ("class", "id", *ASKED_ATTRS))
 )
 CLASS_VALUES = etree.XPath("descendant-or-self::*/@class")
 #: Every class token a selector's :class:`Compound` names, filled as compounds are
@@ -65,7 +68,7 @@ class Index:
         self._by_class: dict[str, list[HtmlElement]] = {}
         self._classes_known = len(SELECTOR_CLASSES)
         self.by_id: dict[str, list[HtmlElement]] = {}
-        self.by_attr: dict[str, list[HtmlElement]] = {name: [] for name in RARE_ATTRS}
+        self.by_attr: dict[str, list[HtmlElement]] = {name: [] for name in ASKED_ATTRS}
         #: elements by ``rel`` token: a page's head holds dozens of ``<link rel>``
         #: that a ``[rel~=tag]`` test would otherwise go through one by one
         self.by_rel: dict[str, list[HtmlElement]] = {}
