@@ -162,7 +162,7 @@ def _before_headline(page: Page) -> str:
 def _texts_around(page: Page, after: bool) -> Iterator[HtmlElement]:
     """Post elements of the body (no scripts, styles) after or before the headline
     (the headline's own text and tail belong to neither), in document order."""
-    body = page.root.find("body")
+    body = page.body
     if page.h1 is None or body is None:
         return
     found = _following(page.h1, body) if after else _preceding(page.h1, body)
@@ -345,5 +345,5 @@ def _article_scope(page: Page) -> HtmlElement:
         for ancestor in page.h1.iterancestors():
             if ancestor.tag in ("article", "main"):
                 return ancestor
-    body = page.root.find("body")
+    body = page.body
     return body if body is not None else page.root

@@ -156,8 +156,14 @@ class Page:
         return found
 
     @cached_property
+    def body(self) -> HtmlElement | None:
+        """The ``<body>`` (found once: most layers start from it)."""
+        found: HtmlElement | None = self.root.find("body")
+        return found
+
+    @cached_property
     def body_classes(self) -> set[str]:
-        body = self.root.find("body")
+        body = self.body
         return set((body.get("class") or "").split()) if body is not None else set()
 
     @cached_property

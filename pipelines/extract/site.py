@@ -67,7 +67,7 @@ def _hits(page: Page) -> dict[str, list[HtmlElement]]:
 
 
 def _find_labels(page: Page) -> dict[str, list[HtmlElement]]:
-    body = page.root.find("body")
+    body = page.body
     if body is None:
         return {}
     texts: list[Any] = TEXTS(body)
