@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import re
 from calendar import monthrange
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -23,7 +23,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from pipelines.extract.body import image_of, image_src
-from pipelines.extract.dates import find_dates
+from pipelines.extract.dates import find_dates, iter_dates
 from pipelines.extract.declared import strip_site_name
 from pipelines.extract.page import Page, text_of
 
@@ -131,8 +131,8 @@ def _within(page: Page, found: datetime, period: tuple[date, date] | None) -> bo
 
 def visible_date(page: Page) -> datetime | None:
     """The visible date closest after the headline (else before it)."""
-    searches: tuple[Callable[[], list[str]], ...] = (
-        lambda: find_dates(_after_headline(page)),
+    searches: tuple[Callable[[], Iterable[str]], ...] = (
+        lambda: iter_dates(_after_headline(page)),
         lambda: find_dates(_before_headline(page))[::-1],
     )
     for dates in searches:
