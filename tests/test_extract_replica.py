@@ -76,3 +76,63 @@ def test_indexed_selectors_agree_with_lxml(name: str) -> None:
                 assert found == css_selector(root), css_selector.css
                 checked += 1
     assert checked > 50
+
+
+@pytest.mark.parametrize("name", ["classic_yoast", "block_theme", "elementor", "unknown_theme"])
+def test_whole_page_selectors_agree_with_lxml(name: str) -> None:
+    """``on_page`` (index look-ups, a lone class's list, XPath for ``a[href]``) gives
+    lxml's first alternative that matches, and with ``every`` all alternatives' matches."""
+    from pathlib import Path
+
+    from pipelines.extract import selectors as S
+    from pipelines.extract.css import Index
+    from pipelines.extract.page import parse_html
+
+    root = parse_html((Path(__file__).with_name("pages") / f"{name}.html").read_bytes())
+    assert root is not None
+    index = Index(root)
+    matched = 0
+    for selector in (v for v in vars(S).values() if isinstance(v, S.Selector)):
+        by_lxml = [css_selector(root) for css_selector, _ in selector.alternatives]
+        first = next((found for found in by_lxml if found), [])
+        assert selector.on_page(index) == first, selector.alternatives[0][0].css
+        assert selector.on_page(index, every=True) == [el for f in by_lxml for el in f]
+        matched += bool(first)
+    assert matched > 3
+
+
+def test_selector_made_after_the_index_finds_its_class() -> None:
+    """The index lists only classes that selectors name: a selector compiled later
+    (a site profile's) makes it list the page's classes again."""
+    from pipelines.extract import selectors as S
+    from pipelines.extract.css import Index
+    from pipelines.extract.page import parse_html
+
+    root = parse_html('<html><body><p class="a zq-late-class">x</p><p class="zq-late-class">y'
+                      "</p></body></html>")  # fmt: skip
+    assert root is not None
+    index = Index(root)
+    assert "zq-late-class" not in index.by_class
+    late = S.css(".zq-late-class")
+    assert [p.text for p in late.on_page(index)] == ["x", "y"]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<div>a<b>b</b>c<i>d<u>e</u>f</i>g</div>tail",
+        "<div>\n  <script>var x = '<p>';</script>\n  <p>W&ouml;rter &amp; Zeichen</p></div>",
+        "<div><!-- comment --><p>before<?pi x?>after</p><br>line</div>",
+        "<div><p>Wein&shy;berg</p><pre>  two\n  lines</pre><style>p{}</style></div>",
+        "<div></div>",
+    ],
+)
+def test_text_content_is_lxmls(html: str) -> None:
+    """Element text comes from lxml's text serialiser (faster than the XPath
+    ``string()`` of ``text_content()``) and is the same text."""
+    from pipelines.extract.page import parse_html, text_content
+
+    root = parse_html(f"<html><body>{html}</body></html>")
+    assert root is not None
+    for el in root.iter():
+        assert text_content(el) == el.text_content()

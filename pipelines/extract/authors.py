@@ -8,6 +8,7 @@ Plus prints ``<a>Anna</a> und <a>Jan</a>``), without links the text is split on
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -97,8 +98,14 @@ def _label_at(text: str, label: str) -> int | None:
     folded, key = text.casefold(), label.casefold()
     if folded.startswith(key + " "):
         return 0
-    m = re.search(rf"(?:\d{{4}}|\d:\d{{2}})(?:\s*uhr)?,?\s+{re.escape(key)}\s", folded)
+    m = _after_date(key).search(folded)
     return m.end() - len(key) - 1 if m else None
+
+
+@cache
+def _after_date(key: str) -> re.Pattern[str]:
+    """``key`` after the date or time a byline starts with (compiled once per label)."""
+    return re.compile(rf"(?:\d{{4}}|\d:\d{{2}})(?:\s*uhr)?,?\s+{re.escape(key)}\s")
 
 
 def byline_authors(page: Page, byline: HtmlElement) -> list[dict[str, Any]]:

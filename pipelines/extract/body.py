@@ -21,7 +21,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from pipelines.extract import selectors as S
-from pipelines.extract.page import Page, clean_text, text_of
+from pipelines.extract.page import Page, clean_text, text_content, text_of
 
 BLOCK_TAGS = frozenset(
     [
@@ -247,7 +247,7 @@ def _blocks(el: HtmlElement, with_blocks: set[HtmlElement]) -> list[str]:
             out.extend(_blocks(child, with_blocks))
             run = []
         elif isinstance(child.tag, str):
-            run.append(child.text_content())
+            run.append(text_content(child))
         run.append(child.tail or "")
     _flush(run, out)
     return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, cast
 
 from lxml import etree
@@ -35,13 +36,23 @@ ATTR_TESTS: dict[str, Callable[[str, str], bool]] = {
     "$=": lambda have, want: have.endswith(want),
 }
 
+#: Attribute tests that lxml's CSS translation runs in XPath with the same meaning.
+XPATH_SAME = frozenset({"", "=", "^=", "*="})
 
 #: Attributes rare enough that the elements carrying them are a better pool than a tag's.
 RARE_ATTRS = ("rel", "itemprop", "itemtype", "itemscope")
+#: The rare attributes every page is asked about (``rel`` links, microdata properties);
+#: the others are looked up when a selector first needs them.
+ASKED_ATTRS = ("rel", "itemprop")
 #: The attributes :class:`Index` keys elements by, of the root and its descendants.
 KEYED_ATTRS = etree.XPath(
-    " | ".join(f"descendant-or-self::*/@{name}" for name in ("class", "id", *RARE_ATTRS))
+    " | ".join(f"descendant-or-self::*/@{name}" for name in ("class", "id", *ASKED_ATTRS))
 )
+CLASS_VALUES = etree.XPath("descendant-or-self::*/@class")
+#: Every class token a selector's :class:`Compound` names, filled as compounds are
+#: made: an :class:`Index` lists elements by these only (a block theme's element has
+#: half a dozen layout classes no selector asks for).
+SELECTOR_CLASSES: set[str] = set()
 
 
 class Index:
@@ -54,19 +65,25 @@ class Index:
     def __init__(self, root: HtmlElement):
         self.root = root
         self.by_tag: dict[str, list[HtmlElement]] = {}
-        self.by_class: dict[str, list[HtmlElement]] = {}
+        self._by_class: dict[str, list[HtmlElement]] = {}
+        self._classes_known = len(SELECTOR_CLASSES)
         self.by_id: dict[str, list[HtmlElement]] = {}
-        self.by_attr: dict[str, list[HtmlElement]] = {name: [] for name in RARE_ATTRS}
+        self.by_attr: dict[str, list[HtmlElement]] = {name: [] for name in ASKED_ATTRS}
         #: elements by ``rel`` token: a page's head holds dozens of ``<link rel>``
         #: that a ``[rel~=tag]`` test would otherwise go through one by one
         self.by_rel: dict[str, list[HtmlElement]] = {}
         self.found: dict[object, list[HtmlElement]] = {}
-        by_class, by_id, by_attr, by_rel = self.by_class, self.by_id, self.by_attr, self.by_rel
+        by_class, by_id, by_attr, by_rel = self._by_class, self.by_id, self.by_attr, self.by_rel
+        wanted = SELECTOR_CLASSES
         for value in KEYED_ATTRS(root):  # one loop, no calls inside: this runs for every value
             name = value.attrname
             if name == "class":
-                el = value.getparent()
+                el = None
                 for token in value.split():
+                    if token not in wanted:
+                        continue
+                    if el is None:
+                        el = value.getparent()
                     if token in by_class:
                         by_class[token].append(el)
                     else:
@@ -79,6 +96,15 @@ class Index:
                 if name == "rel":
                     for token in dict.fromkeys(value.split()):
                         by_rel.setdefault(token, []).append(el)
+
+    @property
+    def by_class(self) -> dict[str, list[HtmlElement]]:
+        """Elements by class token, for every token of :data:`SELECTOR_CLASSES`
+        that the tree has; listed again when selectors made since named more."""
+        if self._classes_known != len(SELECTOR_CLASSES):
+            self._classes_known = len(SELECTOR_CLASSES)
+            self._by_class = _by_class(CLASS_VALUES(self.root))
+        return self._by_class
 
     def tag(self, name: str) -> list[HtmlElement]:
         found = self.by_tag.get(name)
@@ -94,6 +120,16 @@ class Index:
         return found
 
 
+def _by_class(values: list[Any]) -> dict[str, list[HtmlElement]]:
+    """Elements by class token from their ``class`` attributes (smart strings)."""
+    found: dict[str, list[HtmlElement]] = {}
+    for value in values:
+        for token in value.split():
+            if token in SELECTOR_CLASSES:
+                found.setdefault(token, []).append(value.getparent())
+    return found
+
+
 @dataclass(frozen=True)
 class Compound:
     tag: str | None = None
@@ -101,6 +137,9 @@ class Compound:
     ident: str | None = None
     attrs: tuple[tuple[str, str, str], ...] = ()
     nots: tuple[Compound, ...] = ()
+
+    def __post_init__(self) -> None:
+        SELECTOR_CLASSES.update(self.classes)
 
     def matches(self, el: HtmlElement) -> bool:
         if self.tag is not None and el.tag != self.tag:
@@ -122,33 +161,58 @@ class Compound:
         """A pool holding every match, or None when the index cannot narrow it."""
         if self.ident is not None:
             return index.by_id.get(self.ident, [])
+        if len(self.classes) == 1:
+            return index.by_class.get(self.classes[0], [])
         if self.classes:
             return min((index.by_class.get(c, []) for c in self.classes), key=len)
-        rel = next((value for name, op, value in self.attrs if name == "rel" and op == "~="), None)
+        rel, rare = self._rel_and_rare
         if rel is not None:
             return index.by_rel.get(rel, [])
-        rare = [name for name, _, _ in self.attrs if name in RARE_ATTRS or self.tag is None]
-        if rare:
-            return index.attr(rare[0])
-        if self.tag is not None and not chained:
+        if rare is not None:
+            return index.attr(rare)
+        if self.tag is not None and not chained and not self.in_c:
             return index.tag(self.tag)
         return None
+
+    @cached_property
+    def _rel_and_rare(self) -> tuple[str | None, str | None]:
+        """The token of a ``[rel~=token]`` test, and the first attribute tested that
+        :data:`RARE_ATTRS` lists (any attribute, for a compound without a tag)."""
+        rel = next((value for name, op, value in self.attrs if name == "rel" and op == "~="), None)
+        rare = [name for name, _, _ in self.attrs if name in RARE_ATTRS or self.tag is None]
+        return rel, rare[0] if rare else None
 
     def below(self, el: HtmlElement) -> list[HtmlElement]:
         """Matches among ``el`` and its descendants, in document order (needs a tag)."""
         return [found for found in el.iter(self.tag) if self.matches(found)]
 
+    @cached_property
+    def in_c(self) -> bool:
+        """True when lxml's XPath finds the matches faster than a test of each
+        element of the tag: attribute tests whose XPath means exactly what
+        :data:`ATTR_TESTS` mean (``a[href]``, ``meta[content]``; not ``~=``, which
+        XPath splits on fewer kinds of white space)."""
+        tests = [op for _, op, _ in self.attrs]
+        return bool(tests) and not self.nots and all(op in XPATH_SAME for op in tests)
+
     @property
     def keyed(self) -> bool:
         return self.ident is not None or bool(self.classes)
 
-    @property
+    @cached_property
     def single_key(self) -> bool:
         """True when the pool :meth:`candidates` gives is exactly the matches."""
         return not (self.tag or self.attrs or self.nots) and (
             (self.ident is not None and not self.classes)
             or (self.ident is None and len(self.classes) == 1)
         )
+
+    @cached_property
+    def exact_pool(self) -> bool:
+        """True when the pool :meth:`candidates` gives unchained is exactly the
+        matches: one class or id alone, or a tag alone (``h1``)."""
+        bare_tag = self.tag is not None and not (self.classes or self.ident or self.attrs)
+        return self.single_key or (bare_tag and not self.nots)
 
 
 @dataclass(frozen=True)
@@ -166,9 +230,30 @@ class Complex:
             if not (self.chain and self.chain[0][1].keyed):
                 return None
             pool = self._below_anchors(index)
-        elif not self.chain and self.subject.single_key:
-            return list(pool)
+        elif not self.chain:
+            if self.subject.exact_pool:
+                return list(pool)
+        elif len(pool) > 1 and self._one_anchor(index):
+            # ``.post-content > .widget-container``: the one anchor's children
+            # are fewer than every widget's container, and in document order
+            pool = self._below_anchors(index)
         return [el for el in pool if self.matches(el)] if pool else []
+
+    def _one_anchor(self, index: Index) -> bool:
+        """At most one element has what the compound left of the subject needs."""
+        anchor = self.chain[0][1]
+        pool = anchor.candidates(index, True) if anchor.keyed else None
+        return pool is not None and len(pool) <= 1
+
+    @property
+    def lookup(self) -> tuple[bool, str] | None:
+        """(True, class) or (False, id) when the index's list for that class or id
+        is exactly the matches (``.entry-content``, ``#comments``), else None."""
+        if self.chain or not self.subject.single_key:
+            return None
+        if self.subject.ident is not None:
+            return False, self.subject.ident
+        return True, self.subject.classes[0]
 
     def _below_anchors(self, index: Index) -> list[HtmlElement]:
         (combinator, compound), rest = self.chain[0], self.chain[1:]

@@ -10,6 +10,7 @@ when none of those match.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -87,7 +88,13 @@ def parse_date(
 
 def find_dates(text: str) -> list[str]:
     """Substrings of ``text`` that look like dates, in text order."""
-    return [m.group(0) for m in VISIBLE.finditer(text)]
+    return list(iter_dates(text))
+
+
+def iter_dates(text: str) -> Iterator[str]:
+    """:func:`find_dates` one by one: a caller that wants the first date that
+    parses stops the scan there (the pattern is slow to run over a whole text)."""
+    return (m.group(0) for m in VISIBLE.finditer(text))
 
 
 @cache

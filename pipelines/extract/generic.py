@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import re
 from calendar import monthrange
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -23,7 +23,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from pipelines.extract.body import image_of, image_src
-from pipelines.extract.dates import find_dates
+from pipelines.extract.dates import find_dates, iter_dates
 from pipelines.extract.declared import strip_site_name
 from pipelines.extract.page import Page, text_of
 
@@ -131,8 +131,8 @@ def _within(page: Page, found: datetime, period: tuple[date, date] | None) -> bo
 
 def visible_date(page: Page) -> datetime | None:
     """The visible date closest after the headline (else before it)."""
-    searches: tuple[Callable[[], list[str]], ...] = (
-        lambda: find_dates(_after_headline(page)),
+    searches: tuple[Callable[[], Iterable[str]], ...] = (
+        lambda: iter_dates(_after_headline(page)),
         lambda: find_dates(_before_headline(page))[::-1],
     )
     for dates in searches:
@@ -162,7 +162,7 @@ def _before_headline(page: Page) -> str:
 def _texts_around(page: Page, after: bool) -> Iterator[HtmlElement]:
     """Post elements of the body (no scripts, styles) after or before the headline
     (the headline's own text and tail belong to neither), in document order."""
-    body = page.root.find("body")
+    body = page.body
     if page.h1 is None or body is None:
         return
     found = _following(page.h1, body) if after else _preceding(page.h1, body)
@@ -345,5 +345,5 @@ def _article_scope(page: Page) -> HtmlElement:
         for ancestor in page.h1.iterancestors():
             if ancestor.tag in ("article", "main"):
                 return ancestor
-    body = page.root.find("body")
+    body = page.body
     return body if body is not None else page.root

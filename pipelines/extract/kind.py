@@ -44,7 +44,7 @@ def sniff(html: str | bytes) -> str | None:
 
 
 def kind_of(page: Page) -> str:
-    body = page.root.find("body")
+    body = page.body
     if body is None or not any(t and not t.isspace() for t in body.itertext()):
         return "empty"
     return _from_classes(page.body_classes) or _from_declared(page) or _from_structure(page)

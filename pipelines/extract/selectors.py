@@ -31,6 +31,8 @@ class Selector:
         #: per alternative, the classes and ids without which it cannot match
         self.needs = [m.needs() if m is not None else NO_NEEDS for _, m in self.alternatives]
         self.tagged = [_tagged(m) for _, m in self.alternatives]
+        #: per alternative, the class or id whose index list is its matches, if any
+        self.lookups = [m.lookup if isinstance(m, Complex) else None for _, m in self.alternatives]
 
     def __call__(self, el: HtmlElement, index: Index | None = None) -> list[HtmlElement]:
         """The matches below ``el`` (and ``el`` itself) of the first alternative
@@ -63,13 +65,20 @@ class Selector:
 
     def _on_page(self, index: Index, every: bool) -> list[HtmlElement]:
         found: list[HtmlElement] = []
-        classes, ids = index.by_class.keys(), index.by_id.keys()
-        for (selector, matcher), (wanted, ids_wanted) in zip(
-            self.alternatives, self.needs, strict=True
+        by_class, by_id = index.by_class, index.by_id
+        classes, ids = by_class.keys(), by_id.keys()
+        for (selector, matcher), (wanted, ids_wanted), lookup in zip(
+            self.alternatives, self.needs, self.lookups, strict=True
         ):
-            if not (wanted <= classes and ids_wanted <= ids):
+            if lookup is not None:  # most alternatives: one dict look-up, no calls
+                pool = (by_class if lookup[0] else by_id).get(lookup[1])
+                if not pool:
+                    continue
+                matches: list[HtmlElement] | None = list(pool)
+            elif not (wanted <= classes and ids_wanted <= ids):
                 continue
-            matches = matcher.select(index) if matcher is not None else None
+            else:
+                matches = matcher.select(index) if matcher is not None else None
             if matches is None:
                 matches = selector(index.root)
             if matches and not every:

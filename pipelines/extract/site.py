@@ -67,7 +67,7 @@ def _hits(page: Page) -> dict[str, list[HtmlElement]]:
 
 
 def _find_labels(page: Page) -> dict[str, list[HtmlElement]]:
-    body = page.root.find("body")
+    body = page.body
     if body is None:
         return {}
     texts: list[Any] = TEXTS(body)
@@ -274,8 +274,18 @@ def label_regions(page: Page) -> list[HtmlElement]:
     terms = [*label_hits(page, "tags"), *label_hits(page, "categories")]
     regions = [_line(label) for label in terms]
     regions += [_box(label) for label in label_hits(page, "author_box")]
-    regions += [el for label in label_hits(page, "related") for el in related_region(label)]
+    regions += [el for label in label_hits(page, "related") for el in _regions(page)[label]]
     return regions + label_hits(page, "comment_form")
+
+
+def _regions(page: Page) -> dict[HtmlElement, list[HtmlElement]]:
+    """:func:`related_region` of each related label, found once per page: the body
+    leaves them out and the related field reads them."""
+    cached: dict[HtmlElement, list[HtmlElement]] | None = getattr(page, "_related_regions", None)
+    if cached is None:
+        cached = {label: related_region(label) for label in label_hits(page, "related")}
+        page._related_regions = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _line(label: HtmlElement) -> HtmlElement:
@@ -320,7 +330,7 @@ def related(page: Page) -> list[dict[str, Any]]:
     label = next(iter(label_hits(page, "related")), None)
     if label is None:
         return []
-    return [entry for el in related_region(label) for entry in related_entries(page, el)]
+    return [entry for el in _regions(page)[label] for entry in related_entries(page, el)]
 
 
 def related_region(label: HtmlElement) -> list[HtmlElement]:

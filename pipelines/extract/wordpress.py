@@ -24,9 +24,13 @@ from pipelines.extract.authors import (
 )
 from pipelines.extract.body import image_of
 from pipelines.extract.navigation import nav_link, related_entries
-from pipelines.extract.page import Page, text_of
+from pipelines.extract.page import Page, text_content, text_of
 
 DAY_ARCHIVE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/?$")
+#: A URL whose path :data:`DAY_ARCHIVE` matches holds this (the path is part of the URL,
+#: unless tabs or line breaks, which ``urlsplit`` drops, stand in it): most links hold
+#: none, and need no split into parts
+DAY_IN_URL = re.compile(r"/(?:19|20)\d\d/(?:0[1-9]|1[0-2])/(?:0[1-9]|[12]\d|3[01])")
 #: A first body element with fewer words is a teaser when a longer one follows.
 TEASER_WORDS = 80
 POST_ID_CLASS = re.compile(r"^(?:postid|post)-(\d+)$")
@@ -66,6 +70,8 @@ def day_archive_date(page: Page) -> datetime | None:
     themes print the date as such a link (``get_day_link``) without a ``<time>``."""
     host = urlsplit(page.url).hostname
     for url, anchors in page.links_to.items():
+        if DAY_IN_URL.search(url) is None and url.isprintable():
+            continue
         parts = urlsplit(url)
         m = DAY_ARCHIVE.search(parts.path)
         if m and parts.hostname == host and any(page.in_post(a) for a in anchors):
@@ -133,9 +139,9 @@ def body(page: Page) -> HtmlElement | None:
     it is a teaser: some themes print the lead in an ``entry-content`` of its own
     before the body's, and then the longest one is the body."""
     found = list(page.post_elements(page.select(S.BODY)))
-    if len(found) < 2 or len(found[0].text_content().split()) >= TEASER_WORDS:
+    if len(found) < 2 or len(text_content(found[0]).split()) >= TEASER_WORDS:
         return found[0] if found else None
-    return max(found, key=lambda el: len(el.text_content()))
+    return max(found, key=lambda el: len(text_content(el)))
 
 
 def hero(page: Page) -> dict[str, Any] | None:
