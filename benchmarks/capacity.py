@@ -144,7 +144,7 @@ class Batch:
 class TreeWatch:
     """Samples the peak RSS (``VmHWM``) of every process under Scrapyd, by job: a job's
     crawl process is a child of Scrapyd whose command line holds ``_job=<id>``; its own
-    children are its extraction workers."""
+    children that run ``pipelines.extract.processes`` are its extraction workers."""
 
     scrapyd: int
     interval: float = 0.2
@@ -169,7 +169,8 @@ class TreeWatch:
                 if job:
                     _keep_max(self.crawl_kb, job, _hwm_kb(pid))
                     for worker in _children(pid):
-                        _keep_max(self.worker_kb, job, _hwm_kb(worker))
+                        if _is_worker(worker):
+                            _keep_max(self.worker_kb, job, _hwm_kb(worker))
 
 
 def _keep_max(peaks: dict[str, int], key: str, value: int) -> None:
@@ -189,6 +190,15 @@ def _job_of(pid: int) -> str:
     except OSError:
         return ""
     return next((a[5:].decode() for a in argv if a.startswith(b"_job=")), "")
+
+
+def _is_worker(pid: int) -> bool:
+    """Whether ``pid`` runs the extraction worker: between its fork and its ``exec`` a
+    child still maps the whole crawl process, and its ``VmHWM`` says so (198 MB seen)."""
+    try:
+        return b"pipelines.extract.processes" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def _hwm_kb(pid: int) -> int:
@@ -319,6 +329,16 @@ def measured_table(rows: dict[tuple[int, str], Figures]) -> list[str]:
     return lines
 
 
+def job_lines(batches: list[Batch]) -> list[str]:
+    """One line per job: where a batch's median or maximum came from."""
+    return [
+        f"N={batch.n} {batch.mode} {job.id}: {job.posts} posts, {job.requests} requests,"
+        f" {job.seconds:.1f} s, crawl {job.crawl_rss_mb:.0f} MB + worker {job.worker_rss_mb:.0f} MB"
+        for batch in batches
+        for job in batch.jobs
+    ]
+
+
 def _cell(value: float) -> str:
     if value >= 100 or float(value).is_integer():
         return f"{value:.0f}"
@@ -426,6 +446,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="runs per N (the table: medians)")
     parser.add_argument("--max-proc", type=int, default=8, help="max_proc of the node on paper")
     parser.add_argument("--sizes", default="200,1000,5000", help="blog sizes on paper")
+    parser.add_argument("--jobs", action="store_true", help="also print every job's figures")
     args = parser.parse_args()
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load {_load()}")
     batches: list[Batch] = []
@@ -433,6 +454,8 @@ def main() -> None:
         for n in (int(value) for value in args.blogs.split(",")):
             batches += measure(n, args.posts, args.runs, Path(tmp))
     print(f"load at the end {_load()}\n")
+    if args.jobs:
+        print("\n".join(job_lines(batches)) + "\n")
     rows = medians(batches)
     print(f"## One Scrapyd node, N blogs of {args.posts} posts at once, politeness off\n")
     print("\n".join(measured_table(rows)))
