@@ -13,7 +13,9 @@ the node's own cost per post.  From those figures and the politeness defaults of
 Where each figure comes from:
 
 - posts and requests: each blog's ``posts.parquet`` and the crawl's row of ``crawls.parquet``
-  (found by its ``job`` column; a crawl that did not exit 0 stops the benchmark);
+  (found by its ``job`` column; a crawl that did not exit 0 stops the benchmark); posts are
+  the posts archived, which an incremental crawl keeps up to date while it fetches only its
+  canaries again (``--jobs`` prints each job's posts fetched);
 - a job's seconds: Scrapyd's ``listjobs.json`` (start to end of the process, imports included);
 - CPU: the node's ``/proc/<scrapyd>/stat`` children time (``cutime + cstime``) before and
   after the batch, which the kernel adds up exactly as Scrapyd reaps each job (and each job
@@ -332,7 +334,8 @@ def measured_table(rows: dict[tuple[int, str], Figures]) -> list[str]:
 def job_lines(batches: list[Batch]) -> list[str]:
     """One line per job: where a batch's median or maximum came from."""
     return [
-        f"N={batch.n} {batch.mode} {job.id}: {job.posts} posts, {job.requests} requests,"
+        f"N={batch.n} {batch.mode} {job.id}: {job.posts} posts ({job.fetched} fetched),"
+        f" {job.requests} requests,"
         f" {job.seconds:.1f} s, crawl {job.crawl_rss_mb:.0f} MB + worker {job.worker_rss_mb:.0f} MB"
         for batch in batches
         for job in batch.jobs
