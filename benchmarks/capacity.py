@@ -407,7 +407,7 @@ def blogs_per_night(job_s: float, job_cpu_s: float, costs: Costs, node: Node) ->
     by_memory = int(node.memory_mb // costs.rss_mb)
     slots = min(node.max_proc, by_memory)
     bounds = {
-        "politeness (slots)" if slots == node.max_proc else "memory": slots * NIGHT_S / job_s,
+        "politeness" if slots == node.max_proc else "memory": slots * NIGHT_S / job_s,
         "CPU": node.cores * NIGHT_S / job_cpu_s,
     }
     bound = min(bounds, key=lambda name: bounds[name])

@@ -41,9 +41,9 @@ def test_a_polite_blog_is_asked_once_a_second() -> None:
     ("job_s", "job_cpu_s", "node", "expected"),
     [
         # 8 slots * 28,800 s / 1,016 s = 226.8; CPU: 2 * 28,800 / 14 = 4,114
-        (1016, 14, Node(cores=2, memory_mb=24000, max_proc=8), (226, "politeness (slots)")),
+        (1016, 14, Node(cores=2, memory_mb=24000, max_proc=8), (226, "politeness")),
         # 8 * 28,800 / 20 = 11,520; CPU: 2 * 28,800 / 4 = 14,400
-        (20, 4, Node(cores=2, memory_mb=24000, max_proc=8), (11520, "politeness (slots)")),
+        (20, 4, Node(cores=2, memory_mb=24000, max_proc=8), (11520, "politeness")),
         # one core: 28,800 / 4 = 7,200 < 11,520
         (20, 4, Node(cores=1, memory_mb=24000, max_proc=8), (7200, "CPU")),
         # 600 MB hold two 300 MB jobs: 2 * 28,800 / 20 = 2,880
