@@ -47,11 +47,13 @@ from pipelines.archive.layout import (
     month_path,
     parquet_parts,
     published_path,
+    remove_temp_files,
     replaced_by,
     replaced_names,
     staging_dir,
     write_tables_atomic,
 )
+from pipelines.archive.lock import SiteLock
 from pipelines.archive.parts import conformed_groups, site_of
 from pipelines.schema import EVENT_SCHEMA, POST_SCHEMA
 
@@ -169,6 +171,26 @@ def compact_month(dataset: Path, month: str) -> Merged | None:
     return Merged(target, len(files), rows)
 
 
+def compact_site(layout: SiteLayout, months: list[str] | None, before: str) -> list[Merged]:
+    """Under the site lock (ArchiveLocked when a crawl holds it): publish what killed
+    crawls staged, then merge each of ``months`` (None: every month before
+    ``before``) in every dataset folder; return the merges done."""
+    lock = SiteLock(layout.lock_path, layout.site)
+    lock.acquire()
+    try:
+        remove_temp_files(layout)
+        publish_staged(layout)
+        done = []
+        for dataset in layout.datasets:
+            for month in months if months is not None else months_before(dataset, before):
+                merged = compact_month(dataset, month)
+                if merged is not None:
+                    done.append(merged)
+        return done
+    finally:
+        lock.release()
+
+
 def months_before(dataset: Path, month: str) -> list[str]:
     """The months before ``month`` that have crawl files in ``dataset``, oldest first."""
     months = {m for p in parquet_parts(dataset) if (m := crawl_month(p)) is not None}
@@ -182,11 +204,10 @@ def crash_point(step: str) -> None:
 
 
 def _crashing(tables: Iterable[pa.Table], step: str) -> Iterator[pa.Table]:
-    """``tables``, dying at ``step`` after the first one is written (mid-write)."""
-    for index, table in enumerate(tables):
-        if index == 1:
-            crash_point(step)
+    """``tables``, dying at ``step`` once the first is written (a file half written)."""
+    for table in tables:
         yield table
+        crash_point(step)
 
 
 def _merged_groups(files: list[Path], dataset: Path) -> Iterator[pa.Table]:
