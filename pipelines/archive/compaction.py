@@ -30,6 +30,7 @@ import logging
 import os
 import re
 import signal
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +95,7 @@ def publish(dataset: Path, crawl_id: str) -> Merged | None:
         logger.info("%s was published before a kill; removing its staging folder", target)
         _remove_staging(staging)
         return Merged(target, 0, 0)
+    started = time.perf_counter()
     rows = write_tables_atomic(
         _crashing(_merged_groups(parts, dataset), "publish:writing"),
         dataset_schema(dataset),
@@ -101,6 +103,13 @@ def publish(dataset: Path, crawl_id: str) -> Merged | None:
     )
     crash_point("publish:renamed")
     _remove_staging(staging)
+    logger.info(
+        "published %d parts (%d rows) as %s in %.2f s",
+        len(parts),
+        rows,
+        target,
+        time.perf_counter() - started,
+    )
     return Merged(target, len(parts), rows)
 
 
