@@ -226,9 +226,17 @@ class SiteMirror:
         return 1
 
     def _missing_parts(self, stored: dict[str, StoredObject]) -> Iterator[str]:
+        """The parts the store has and the local copy lacks, but those a local month
+        file replaces (``scrapy compact`` ran here; the next push deletes them)."""
+        merged = {
+            folder: set().union(*map(replaced_by, self._month_files(folder)))
+            for folder in PART_FOLDERS
+        }
         for key in sorted(stored):
             folder, _, name = key.removeprefix(f"{self.site}/").partition("/")
-            if folder in PART_FOLDERS and _is_part(name) and not self._local(key).exists():
+            if folder not in PART_FOLDERS or not _is_part(name) or name in merged[folder]:
+                continue
+            if not self._local(key).exists():
                 yield key
 
     def _local_parts(self) -> Iterator[Path]:
