@@ -27,6 +27,8 @@ from pipelines.archive.compaction import CRASH_AT, compact_site
 from pipelines.archive.index import load_states
 from pipelines.archive.layout import parquet_parts
 from pipelines.report.archive import load_archive
+from tests.replica import expected_posts
+from tests.support.crawl import REPO, SCRAPY, run_crawl
 from tests.test_archive_hash import make_post
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +42,8 @@ import sys
 from datetime import UTC, datetime
 from pipelines.archive import SiteArchive
 from pipelines.archive.compaction import compact_site
+from tests.replica import expected_posts
+from tests.support.crawl import REPO, SCRAPY, run_crawl
 from tests.test_archive_hash import make_post
 root, crawl_id, posts = sys.argv[1], sys.argv[2], int(sys.argv[3])
 if crawl_id == "compact":
@@ -314,3 +318,35 @@ def test_the_compact_command(tmp_path: Path) -> None:
     store = compact(SITE, archive="s3://bucket/blogs")
     assert store.returncode == 2
     assert store.stderr.strip().count("\n") == 0
+
+
+@pytest.mark.slow
+def test_crawls_of_the_replica_leave_one_file_each_and_compact_into_a_month(
+    replica, tmp_path: Path
+) -> None:
+    server = replica("classic")
+    assert run_crawl(tmp_path, base_url=server.base_url).returncode == 0
+    server.config.edition = 2  # new, edited and removed posts: versions and events
+    result = run_crawl(tmp_path, base_url=server.base_url)
+    assert result.returncode == 0, result.stderr
+    layout = SiteLayout(tmp_path, "materna")
+    crawl_ids = pq.read_table(layout.crawls_path).column("crawl_id").to_pylist()
+    assert names(layout.versions_dir) == sorted(f"part-{c}.parquet" for c in crawl_ids)
+    assert names(layout.events_dir) == [f"part-{crawl_ids[1]}.parquet"]  # the removed post
+    truth = {r["url"] for r in expected_posts(server.base_url, server.config)}
+    current = read_posts(layout.site_dir).to_pylist()
+    assert {r["url"] for r in current if r["gone_at"] is None} == truth
+
+    before = [versions(tmp_path), report_versions(layout.site_dir), read_posts(layout.site_dir)]
+    month = f"{crawl_ids[0][:4]}-{crawl_ids[0][4:6]}"
+    command = [SCRAPY, "compact", "materna", "--month", month, "-s", f"ARCHIVE_DIR={tmp_path}"]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert names(layout.versions_dir) == [f"month-{month}.parquet"]
+    assert names(layout.events_dir) == [f"month-{month}.parquet"]
+    rebuild_posts(layout.site_dir)
+    after = [versions(tmp_path), report_versions(layout.site_dir), read_posts(layout.site_dir)]
+    assert after[:2] == before[:2]
+    assert after[2].equals(before[2])
+    assert run_crawl(tmp_path, base_url=server.base_url).returncode == 0  # reads the month
+    assert versions(tmp_path) == before[0]  # an unchanged blog adds no version
