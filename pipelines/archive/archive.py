@@ -3,7 +3,9 @@
 The Scrapy pipeline (:mod:`pipelines.archive.pipeline`) and the ``reextract``
 command both drive this class.  A version row is added only when a post's
 content hash differs from its newest archived version; versions and events are
-buffered and written as small immutable parts on :meth:`SiteArchive.flush`.
+buffered and written as small immutable parts on :meth:`SiteArchive.flush`, into
+the crawl's hidden staging folders, and published as one file per dataset when
+the crawl finishes (:mod:`pipelines.archive.compaction`).
 """
 
 from __future__ import annotations
