@@ -36,7 +36,8 @@ def read_events(events_dir: Path) -> list[Event]:
     """Every event of the site (those a killed crawl staged too), ordered by time,
     then by the order they were written."""
     events: list[Event] = []
-    for path in sorted([*parquet_parts(events_dir), *staged_parts(events_dir)], key=crawl_order):
+    staged = staged_parts(events_dir)  # first: see pipelines.archive.index.archived_files
+    for path in sorted([*parquet_parts(events_dir), *staged], key=crawl_order):
         table = read_conformed(path, EVENT_SCHEMA)
         events.extend(Event(**row) for row in table.to_pylist())
     # sort is stable: equal times keep file order

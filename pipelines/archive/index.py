@@ -74,8 +74,13 @@ def load_states(site_dir: Path | str) -> dict[str, PostState]:
 
 def archived_files(dataset: Path) -> list[Path]:
     """The files of a dataset folder with every row archived so far, in crawl
-    order: the visible files and the parts staged by crawls not yet published."""
-    return sorted([*parquet_parts(dataset), *staged_parts(dataset)], key=crawl_order)
+    order: the visible files and the parts staged by crawls not yet published.
+
+    The staged parts are listed first: a crawl publishing meanwhile then shows up
+    twice (its staged parts, or FileNotFoundError, and its new file), which the
+    readers fold, and never not at all."""
+    staged = staged_parts(dataset)
+    return sorted([*parquet_parts(dataset), *staged], key=crawl_order)
 
 
 def _load_states(layout: SiteLayout) -> dict[str, PostState]:
