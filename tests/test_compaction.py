@@ -26,6 +26,8 @@ from pipelines.archive import SiteArchive, SiteLayout, read_posts, rebuild_posts
 from pipelines.archive.compaction import CRASH_AT, compact_site
 from pipelines.archive.index import load_states
 from pipelines.archive.layout import parquet_parts
+from pipelines.archive.mirror import SiteMirror
+from pipelines.archive.store import ArchiveStore
 from pipelines.report.archive import load_archive
 from tests.replica import expected_posts
 from tests.support.crawl import REPO, SCRAPY, run_crawl
@@ -301,6 +303,7 @@ def test_the_compact_command(tmp_path: Path) -> None:
             command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
         )
 
+    before = versions(tmp_path)
     done = compact(SITE, "--month", "2026-02")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
@@ -315,9 +318,27 @@ def test_the_compact_command(tmp_path: Path) -> None:
     assert busy.returncode == 1
     assert "another crawl" in busy.stderr
     assert compact(SITE, "--month", "März").returncode == 2
-    store = compact(SITE, archive="s3://bucket/blogs")
-    assert store.returncode == 2
-    assert store.stderr.strip().count("\n") == 0
+    unknown = compact(SITE, archive="nosuch://bucket/blogs")
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip().count("\n") == 0
+
+    bucket = tmp_path / "bucket"  # a store (file://, as a mounted one): through a fresh node
+    SiteMirror(ArchiveStore.from_uri(bucket.as_uri()), layout).push()
+    node = tmp_path / "node"
+    done = compact(
+        SITE, "--month", "2026-01", "-s", f"ARCHIVE_LOCAL_DIR={node}", archive=bucket.as_uri()
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        f"compact {SITE}: versions/month-2026-01.parquet: {5 + 2} rows from 2 files"
+    ]
+    assert names(bucket / SITE / "versions") == [
+        "month-2026-01.parquet",
+        "month-2026-02.parquet",
+        "part-20260305T020000Z-x.parquet",
+        "part-20260320T020000Z-y.parquet",
+    ]
+    assert versions(node) == versions(tmp_path) == before
 
 
 @pytest.mark.slow

@@ -4,7 +4,9 @@ files into one file per month (:mod:`pipelines.archive.compaction`).
 Each crawl already leaves one file per dataset folder; a blog crawled nightly
 still gains thirty a month, and every reader of the store pays per file.  Under
 the site lock, like a crawl; without an option, every month before the current
-one.  Prints one line per file written.
+one.  Prints one line per file written.  With ``ARCHIVE_DIR=s3://…`` it works as
+a crawl does, on the node's local copy: pull, merge, then upload the month file
+and delete the objects it replaces.
 """
 
 from __future__ import annotations
@@ -12,16 +14,18 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.archive_dir import archive_root
 from pipelines.archive import ArchiveLocked, SiteLayout
-from pipelines.archive.compaction import MONTH, compact_site
+from pipelines.archive.compaction import MONTH, Merged, compact_site
 from pipelines.archive.layout import ArchiveUnusable
+from pipelines.archive.mirror import SiteMirror, use_store
 from pipelines.archive.reextract import site_dir_error
+from pipelines.archive.store import ArchiveStore
 
 EXIT_BAD_INPUT = 2
 
@@ -52,20 +56,36 @@ class Command(ScrapyCommand):
         months, before = _months(opts)
         assert self.settings is not None
         try:
-            root = archive_root(self.settings.get("ARCHIVE_DIR", "data"))
+            store = use_store(self.settings)  # ARCHIVE_DIR=s3://…: work on the local copy
         except ArchiveUnusable as error:
             self._fail(str(error), EXIT_BAD_INPUT)
             return
-        site = args[0]
-        if missing := site_dir_error(root, site):
-            self._fail(missing, 1)
-            return
-        layout = SiteLayout(root, site)
+        layout = SiteLayout(Path(self.settings.get("ARCHIVE_DIR", "data")), args[0])
         try:
-            merged = compact_site(layout, months, before)
-        except ArchiveLocked as exc:
-            self._fail(str(exc), 1)
+            merged = self._compact(layout, store, months, before)
+        except (ArchiveLocked, ArchiveUnusable) as error:
+            self._fail(str(error), 1)
             return
+        if merged is not None:
+            self._print(layout.site, merged)
+
+    def _compact(
+        self, layout: SiteLayout, store: ArchiveStore | None, months: list[str] | None, before: str
+    ) -> list[Merged] | None:
+        """Merge under the lock; with a store, pull first and upload after (the
+        store's replaced objects are deleted once the month file is up)."""
+        mirror = SiteMirror(store, layout) if store is not None else None
+        if mirror is not None:
+            mirror.sync_before_crawl()
+        if missing := site_dir_error(layout.root, layout.site):
+            self._fail(missing, 1)
+            return None
+        merged = compact_site(layout, months, before)
+        if mirror is not None:
+            mirror.sync_after_crawl()
+        return merged
+
+    def _print(self, site: str, merged: list[Merged]) -> None:
         for done in merged:
             folder = done.path.parent.name
             print(
