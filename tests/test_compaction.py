@@ -95,7 +95,8 @@ def versions(root: Path) -> Counter[tuple[str, datetime, str]]:
 def globbed(directory: Path, crawl_id: str) -> tuple[int, int]:
     """Rows of ``crawl_id`` as analysts read them: a DuckDB glob, and pyarrow's dataset."""
     sql = f"SELECT count(*) FROM read_parquet('{directory}/*.parquet') WHERE crawl_id = ?"
-    (duck,) = duckdb.execute(sql, [crawl_id]).fetchone() or (0,)
+    with duckdb.connect() as connection:  # not the default one, which other tests share
+        ((duck,),) = connection.execute(sql, [crawl_id]).fetchall()
     table = pq.read_table(directory, columns=["crawl_id"]).column("crawl_id").to_pylist()
     return int(duck), table.count(crawl_id)
 
