@@ -46,8 +46,9 @@ def complete_crawl(root: Path) -> None:
 
 
 def wait_for_parts(directory: Path, count: int) -> None:
+    """Wait until ``directory`` holds ``count`` Parquet files, staged ones included."""
     deadline = time.monotonic() + 30
-    while len(list(directory.glob("*.parquet"))) < count:
+    while len(list(directory.rglob("[!.]*.parquet"))) < count:
         assert time.monotonic() < deadline, "the writer wrote too little"
         time.sleep(0.01)
 
@@ -63,15 +64,21 @@ def test_sigkill_leaves_a_readable_archive(tmp_path: Path, parts: int, delay: fl
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
 
-    parts = list(layout.versions_dir.glob("*.parquet"))
+    parts = list(layout.versions_dir.rglob("[!.]*.parquet"))
     assert len(parts) > 1, "the writer was killed before it wrote anything"
     rows = sum(pq.read_table(p).num_rows for p in parts)
     assert pq.read_table(layout.posts_path).equals(posts_before)
-    assert len(known_posts(layout.site_dir)) == rows
+    assert len(known_posts(layout.site_dir)) == rows  # staged parts count as archived
+    assert len(pq.read_table(layout.versions_dir)) == 1  # readers see the complete crawl only
 
     archive = SiteArchive(tmp_path, "testsite", "20260110T000000Z-next")
-    archive.open()  # the dead writer's lock does not block; cleanup runs
+    archive.open()  # the dead writer's lock does not block; cleanup runs, its parts publish
     archive.finish(complete=True)
     assert list(layout.site_dir.rglob("*.tmp")) == []
     assert list(layout.warc_dir.glob("*.open")) == []
+    assert sorted(p.name for p in layout.versions_dir.iterdir()) == [
+        "part-20260101T000000Z-ok.parquet",
+        "part-20260109T000000Z-killed.parquet",
+    ]
+    assert len(pq.read_table(layout.versions_dir)) == rows
     assert rebuild_posts(layout.site_dir) == rows

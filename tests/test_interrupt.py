@@ -71,7 +71,11 @@ def _crawl_rows(archive: Path) -> list[dict]:
 
 
 def _versions(archive: Path) -> int:
-    return pq.read_table(archive / "materna" / "versions").num_rows
+    """Versions archived: the published files' rows, and those a killed crawl staged
+    (``versions/_staging/<crawl>/``, published by the next crawl)."""
+    versions = archive / "materna" / "versions"
+    staged = sum(pq.read_metadata(p).num_rows for p in versions.glob("_staging/*/part-*.parquet"))
+    return pq.read_table(versions).num_rows + staged
 
 
 def test_first_ctrl_c_stops_within_seconds_and_keeps_what_was_fetched(

@@ -26,12 +26,12 @@ def _start_crawl(archive: Path, base_url: str, *args: str) -> subprocess.Popen[b
 
 
 def _kill_after_parts(process: subprocess.Popen[bytes], versions: Path, parts: int) -> set[int]:
-    """SIGKILL once the crawl has written ``parts`` more version files (or after 60 s);
+    """SIGKILL once the crawl has staged ``parts`` more version files (or after 60 s);
     return the extraction workers it had then, each checked to be gone soon after."""
-    start = len(list(versions.glob("*.parquet"))) if versions.exists() else 0
+    start = _staged(versions)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        if versions.exists() and len(list(versions.glob("*.parquet"))) >= start + parts:
+        if _staged(versions) >= start + parts:
             break
         time.sleep(0.05)
     workers = _children(process.pid)
@@ -39,6 +39,11 @@ def _kill_after_parts(process: subprocess.Popen[bytes], versions: Path, parts: i
     process.wait()
     _no_worker_outlives_its_crawl(workers)
     return workers
+
+
+def _staged(versions: Path) -> int:
+    """How many parts crawls have staged in ``versions/`` and not published."""
+    return len(list(versions.glob("_staging/*/part-*.parquet")))
 
 
 def _children(pid: int) -> set[int]:
@@ -89,6 +94,9 @@ def test_killed_crawls_lose_nothing_and_the_next_run_completes(replica, tmp_path
         assert workers, "killed mid-crawl, the crawl had an extraction worker to leave behind"
         _every_parquet_file_reads(site)
         assert not (site / "posts.parquet").exists()
+    # the second crawl published the first one's parts; the second one's stay staged
+    assert len(list(versions.glob("*.parquet"))) == 1
+    assert len(list(versions.glob("_staging/*"))) == 1
 
     server.reset_requests()
     result = run_crawl(tmp_path, base_url=server.base_url)
@@ -98,6 +106,8 @@ def test_killed_crawls_lose_nothing_and_the_next_run_completes(replica, tmp_path
     assert sorted(rows) == sorted(truth)
     history = pq.read_table(versions, columns=["url", "content_hash"]).to_pylist()
     assert len(history) == len({(r["url"], r["content_hash"]) for r in history}) == POSTS
+    assert len(list(versions.glob("*.parquet"))) == 3  # one file per crawl
+    assert not (versions / "_staging").exists()
     resumed = [p for _, p, _ in server.requests if p.rstrip("/").count("/") == 1 and "." not in p]
     assert len(resumed) < POSTS
 

@@ -14,11 +14,15 @@ import pyarrow.parquet as pq
 import pytest
 from scrapy.settings import Settings
 
+from pipelines.archive import SiteArchive
+from pipelines.archive.compaction import compact_site
 from pipelines.archive.layout import SiteLayout, write_table_atomic
 from pipelines.archive.lock import ArchiveLocked, SiteLock
 from pipelines.archive.mirror import SiteMirror, local_root, use_store
 from pipelines.archive.store import ArchiveStore, StoreUnusable, is_store_uri
 from tests.support.objectstore import S3Server, moto_server, store_env
+from tests.test_archive_hash import T0, make_post
+from tests.test_compaction import crawl, versions
 
 
 def _table(*urls: str) -> pa.Table:
@@ -124,6 +128,55 @@ def test_a_second_push_uploads_nothing_but_what_is_new(
     assert mirror.push() == 2
     stored = pq.read_table(file_store.path("blog/posts.parquet")).column("url").to_pylist()
     assert stored == ["https://b/1", "https://b/3"]
+
+
+def test_staged_parts_go_up_hidden_and_are_deleted_once_their_crawl_is_published(
+    tmp_path: Path, file_store: ArchiveStore
+) -> None:
+    archive = SiteArchive(tmp_path / "node", "blog", "20260105T000000Z-a", warc=False)
+    archive.open()
+    for slug in ("a", "b", "c"):
+        archive.add_post(make_post(slug), T0)
+        archive.flush()
+    mirror = SiteMirror(file_store, archive.layout)
+    mirror.refresh()
+    assert mirror.push_parts() == 3  # during the crawl
+    staged = [f"blog/versions/_staging/20260105T000000Z-a/part-0000{n}.parquet" for n in (1, 2, 3)]
+    assert sorted(file_store.list("blog/versions")) == staged
+
+    fresh = SiteLayout(tmp_path / "fresh", "blog")  # the node is lost; another pulls
+    SiteMirror(file_store, fresh).pull()
+    successor = SiteArchive(fresh.root, "blog", "20260106T000000Z-b", warc=False)
+    successor.open()  # publishes what the lost node staged
+    successor.finish(complete=True)
+    SiteMirror(file_store, fresh).push()
+    assert sorted(file_store.list("blog/versions")) == [
+        "blog/versions/part-20260105T000000Z-a.parquet"
+    ]
+    published = pq.read_table(file_store.path("blog/versions/part-20260105T000000Z-a.parquet"))
+    assert sorted(published.column("url").to_pylist()) == [make_post(s)["url"] for s in "abc"]
+    archive.lock.release()
+
+
+def test_a_month_compacted_on_the_node_replaces_its_objects_in_the_store(
+    tmp_path: Path, file_store: ArchiveStore
+) -> None:
+    node = tmp_path / "node"
+    crawl(node, "20260105T000000Z-a", ["a", "b"])
+    crawl(node, "20260120T000000Z-b", ["b", "c"], edit=" neu")
+    layout = SiteLayout(node, "testsite")
+    mirror = SiteMirror(file_store, layout)
+    mirror.push()
+    before = versions(node)
+    compact_site(layout, ["2026-01"], "2026-01")
+    assert mirror.pull() == 0  # the merged files are not fetched back
+    mirror.push()
+    assert sorted(file_store.list("testsite/versions")) == [
+        "testsite/versions/month-2026-01.parquet"
+    ]
+    fresh = tmp_path / "fresh"
+    SiteMirror(file_store, SiteLayout(fresh, "testsite")).pull()
+    assert versions(fresh) == before
 
 
 def test_a_fresh_node_pulls_what_was_archived_but_the_warcs(

@@ -95,6 +95,8 @@ def test_a_crawl_into_the_store_archives_what_a_local_crawl_does(
         f"materna/versions/{p.name}" for p in (tmp_path / "node" / "materna" / "versions").iterdir()
     }
     assert parts == local_parts
+    assert len(parts) == 1  # one published object per crawl, no staged ones left
+    assert [k for k in objects if "_staging" in k] == []
     assert (tmp_path / "node" / "materna" / "httpcache").is_dir()
     _no_unfinished_object(s3)
 
@@ -158,8 +160,37 @@ def test_a_killed_crawl_breaks_nothing_and_the_next_one_completes(
     assert sorted(history) == sorted(truth)  # every post once: nothing lost, nothing twice
     local_parts = {p.name for p in (node / "materna" / "versions").glob("*.parquet")}
     assert {k.rsplit("/", 1)[1] for k in _objects(s3, "materna/versions")} == local_parts
+    assert len(local_parts) == 2  # the killed crawl's parts published as one file, too
     assert len(_objects(s3, "materna/warc")) == 2  # the killed crawl's WARC, finalised, too
     _no_unfinished_object(s3)
+
+
+def test_a_fresh_node_publishes_what_a_lost_node_staged_in_the_store(
+    s3: S3Server, replica, tmp_path: Path
+) -> None:
+    server = replica("classic", n_posts=600)
+    process = _start_store_crawl(tmp_path / "lost", server.base_url)
+    _wait_for_objects(s3, "materna/versions/_staging", 3, process)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    staged = [k for k in _objects(s3, "materna/versions") if "/_staging/" in k]
+    (crawl_id,) = {k.split("/")[3] for k in staged}
+    rows = sum(
+        pq.read_metadata(f"{BUCKET}/{PREFIX}/{k}", filesystem=s3.filesystem()).num_rows
+        for k in staged
+    )
+
+    result = _store_crawl(tmp_path / "fresh", server.base_url)
+    assert result.returncode == 0, result.stderr
+    versions = _objects(s3, "materna/versions")
+    assert [k for k in versions if "_staging" in k] == []
+    published = f"{BUCKET}/{PREFIX}/materna/versions/part-{crawl_id}.parquet"
+    assert pq.read_metadata(published, filesystem=s3.filesystem()).num_rows == rows
+    history = pq.read_table(
+        f"{BUCKET}/{PREFIX}/materna/versions", filesystem=s3.filesystem(), columns=["url"]
+    )
+    truth = {p["url"] for p in expected_posts(server.base_url, server.config)}
+    assert sorted(history.column("url").to_pylist()) == sorted(truth)
 
 
 def test_a_reader_of_the_store_never_meets_half_an_object(
@@ -190,6 +221,8 @@ def _read_while(process: subprocess.Popen[bytes], s3: S3Server) -> tuple[int, li
                 pq.read_table(f"{BUCKET}/{PREFIX}/{key}", filesystem=filesystem)
                 read += 1
             except (OSError, ValueError) as error:
+                if "/_staging/" in key and key not in _objects(s3, "materna"):
+                    continue  # a staged part deleted once its crawl's file was uploaded
                 failures.append(f"{key}: {error}")
     return read, failures
 

@@ -3,7 +3,9 @@
 The Scrapy pipeline (:mod:`pipelines.archive.pipeline`) and the ``reextract``
 command both drive this class.  A version row is added only when a post's
 content hash differs from its newest archived version; versions and events are
-buffered and written as small immutable parts on :meth:`SiteArchive.flush`.
+buffered and written as small immutable parts on :meth:`SiteArchive.flush`, into
+the crawl's hidden staging folders, and published as one file per dataset when
+the crawl finishes (:mod:`pipelines.archive.compaction`).
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ import pyarrow as pa
 
 from blog.page import FetchedPage
 from blog.post import Post
+from pipelines.archive.compaction import publish, publish_staged
 from pipelines.archive.content import canonical, content_hash, legacy_hash, navigation_hash
 from pipelines.archive.events import ALIAS, BACK, GONE, Event
 from pipelines.archive.index import PostState, load_states
-from pipelines.archive.layout import SiteLayout, remove_temp_files
+from pipelines.archive.layout import SiteLayout, remove_temp_files, staging_dir
 from pipelines.archive.lock import SiteLock
-from pipelines.archive.parts import PartWriter, read_versions
+from pipelines.archive.parts import PartWriter, version_group_at
 from pipelines.archive.posts import rebuild_posts
 from pipelines.archive.warc import WarcFile, finalise_open_warcs
 from pipelines.schema import (
@@ -71,17 +74,20 @@ class SiteArchive:
         self._rows: list[pa.StructArray] = []  # one validated row each
         self._row_urls: list[str] = []  # the URL of each of _rows
         self._buffered: dict[str, dict[str, Any]] = {}  # URL -> page fields of its buffered row
-        self._last_part: tuple[Path, pa.Table] | None = None  # the part last read for a diff
+        # the row group last read for a diff: its file, first row and rows
+        self._last_group: tuple[Path, int, pa.Table] | None = None
         self._events: list[Event] = []
-        self._versions = PartWriter(self.layout.versions_dir, crawl_id, POST_SCHEMA)
-        self._event_parts = PartWriter(self.layout.events_dir, crawl_id, EVENT_SCHEMA)
+        self._versions = PartWriter(staging_dir(self.layout.versions_dir, crawl_id), POST_SCHEMA)
+        self._event_parts = PartWriter(staging_dir(self.layout.events_dir, crawl_id), EVENT_SCHEMA)
 
     def open(self) -> None:
-        """Take the lock (or raise ArchiveLocked), clean up after a killed crawl, load state."""
+        """Take the lock (or raise ArchiveLocked), clean up after a killed crawl (temp
+        files, its WARC, its staged parts published), load state."""
         self.layout.make_dirs()
         self.lock.acquire()
         remove_temp_files(self.layout)
         finalise_open_warcs(self.layout.warc_dir)
+        publish_staged(self.layout)
         self.states = load_states(self.layout.site_dir)
         if self.warc is not None:
             self.warc.open()
@@ -146,9 +152,11 @@ class SiteArchive:
             return self._buffered[state.url]
         if state.part is None:
             return None
-        if self._last_part is None or self._last_part[0] != state.part:
-            self._last_part = (state.part, read_versions(state.part, PAGE_FIELDS))
-        row: dict[str, Any] = self._last_part[1].slice(state.row, 1).to_pylist()[0]
+        last = self._last_group
+        if last is None or last[0] != state.part or not 0 <= state.row - last[1] < len(last[2]):
+            start, rows = version_group_at(state.part, state.row, PAGE_FIELDS)
+            last = self._last_group = (state.part, start, rows)
+        row: dict[str, Any] = last[2].slice(state.row - last[1], 1).to_pylist()[0]
         return row
 
     def _buffer(self, url: str, checked: pa.StructArray) -> None:
@@ -201,11 +209,14 @@ class SiteArchive:
         return written
 
     def finish(self, *, complete: bool) -> None:
-        """Close files, rebuild ``posts.parquet`` if the crawl is ``complete``, unlock."""
+        """Close files, publish the crawl's parts (whether it is complete or not: what
+        it archived is archived), rebuild ``posts.parquet`` if the crawl is
+        ``complete``, unlock."""
         if not self.lock.held:
             return
         try:
             self.close_files()
+            self.publish()
             # the rebuild reads the states again from versions/ (the one source of
             # truth); these would only double what the crawl's end holds in memory
             self.states = {}
@@ -214,10 +225,17 @@ class SiteArchive:
         finally:
             self.lock.release()
 
+    def publish(self) -> None:
+        """Make the crawl's staged parts visible, one file per dataset (lock held)."""
+        for dataset in self.layout.datasets:
+            publish(dataset, self.crawl_id)
+        self._last_group = None
+
     def abandon(self) -> None:
         """After a failed write (a full disk): drop what is buffered, remove the
         temp files, unlock.  Every file already in place stays as it was; the WARC
-        being written keeps its ``.open`` name and the next crawl finalises it."""
+        being written keeps its ``.open`` name and the staged parts their folder,
+        and the next crawl finalises the one and publishes the other."""
         self._rows, self._row_urls, self._buffered, self._events = [], [], {}, []
         if self.warc is not None:
             self.warc.abandon()

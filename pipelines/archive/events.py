@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pipelines.archive.layout import parquet_parts
+from pipelines.archive.layout import crawl_order, parquet_parts, staged_parts
 from pipelines.schema import EVENT_SCHEMA, read_conformed
 
 GONE = "gone"
@@ -33,9 +33,11 @@ class Event:
 
 
 def read_events(events_dir: Path) -> list[Event]:
-    """Every event of the site, ordered by time, then by the order they were written."""
+    """Every event of the site (those a killed crawl staged too), ordered by time,
+    then by the order they were written."""
     events: list[Event] = []
-    for path in parquet_parts(events_dir):
+    staged = staged_parts(events_dir)  # first: see pipelines.archive.index.archived_files
+    for path in sorted([*parquet_parts(events_dir), *staged], key=crawl_order):
         table = read_conformed(path, EVENT_SCHEMA)
         events.extend(Event(**row) for row in table.to_pylist())
     # sort is stable: equal times keep file order

@@ -3,6 +3,9 @@
 Only the small columns are read (never bodies), so loading stays fast and small
 for tens of thousands of versions.  This is what a crawl compares against, what
 ``posts.parquet`` is rebuilt from, and what the spider's cheap re-crawls see.
+It counts the parts a killed crawl staged and did not publish (the next crawl
+publishes them when it takes the lock; the spider plans before that), in the
+place their crawl's file will take.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.archive.events import ALIAS, BACK, GONE, Event, read_events
-from pipelines.archive.layout import SiteLayout, parquet_parts
+from pipelines.archive.layout import SiteLayout, crawl_order, parquet_parts, staged_parts
 from pipelines.archive.parts import read_versions
 
 STATE_COLUMNS = (
@@ -54,11 +57,35 @@ class PostState:
         return self.gone_at is not None
 
 
+#: How often a reader without the lock lists the files again when one vanished
+#: (a crawl published its staged parts, or ``scrapy compact`` merged a month).
+RETRIES = 5
+
+
 def load_states(site_dir: Path | str) -> dict[str, PostState]:
     """The state of every URL ever archived under ``site_dir``."""
-    layout = SiteLayout.of(site_dir)
+    for _ in range(RETRIES - 1):
+        try:
+            return _load_states(SiteLayout.of(site_dir))
+        except FileNotFoundError:
+            continue
+    return _load_states(SiteLayout.of(site_dir))
+
+
+def archived_files(dataset: Path) -> list[Path]:
+    """The files of a dataset folder with every row archived so far, in crawl
+    order: the visible files and the parts staged by crawls not yet published.
+
+    The staged parts are listed first: a crawl publishing meanwhile then shows up
+    twice (its staged parts, or FileNotFoundError, and its new file), which the
+    readers fold, and never not at all."""
+    staged = staged_parts(dataset)
+    return sorted([*parquet_parts(dataset), *staged], key=crawl_order)
+
+
+def _load_states(layout: SiteLayout) -> dict[str, PostState]:
     states: dict[str, PostState] = {}
-    for part in parquet_parts(layout.versions_dir):
+    for part in archived_files(layout.versions_dir):
         rows = read_versions(part, STATE_COLUMNS).to_pylist()
         for index, row in enumerate(rows):
             _add_version(states, row, part, index)

@@ -3,8 +3,10 @@
 ``ARCHIVE_DIR/<site>/``::
 
     .lock                          flock + pid of the running crawl
-    versions/part-<crawl>-<seq:05d>.parquet   every version (POST_SCHEMA), append-only
-    events/part-<crawl>-<seq:05d>.parquet     gone / back / alias events (EVENT_SCHEMA)
+    versions/part-<crawl>.parquet  every version (POST_SCHEMA), one file per crawl
+    versions/month-<YYYY-MM>.parquet   a month's crawls merged by ``scrapy compact``
+    versions/_staging/<crawl>/part-<seq:05d>.parquet   a running (or killed) crawl's parts
+    events/…                       gone / back / alias events (EVENT_SCHEMA), the same way
     posts.parquet                  newest version of every URL, derived
     warc/<crawl>.warc.gz           raw pages; ``.warc.gz.open`` while being written
     crawls.parquet                 the crawl log, one row per crawl (CRAWL_SCHEMA)
@@ -15,10 +17,16 @@
 Files are written to a temporary name that starts with ``.`` and ends with
 ``.tmp`` (so pyarrow, pandas, DuckDB and polars globs never see them), fsynced,
 then ``os.replace``d; a kill leaves either the old file or the new one.
+
+A dataset folder (``versions/``, ``events/``) is read through :func:`parquet_parts`:
+its visible files in crawl order, without those a month file replaces (see
+:mod:`pipelines.archive.compaction`).  Archives written before compaction hold
+``part-<crawl>-<seq:05d>.parquet`` files; they sort and read as before.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Iterable, Iterator
@@ -33,6 +41,16 @@ from blog.errors import UserFacingError
 logger = logging.getLogger(__name__)
 
 TEMP_SUFFIX = ".tmp"
+#: The hidden folder of a dataset where a crawl writes its parts until it publishes
+#: them (``_``: pyarrow, pandas, Spark and DuckDB/polars globs skip it).
+STAGING = "_staging"
+#: A month file's Parquet key-value metadata: the JSON list of the file names it replaces.
+REPLACES_KEY = b"blog_archiver.replaces"
+MONTH_PREFIX = "month-"
+PART_PREFIX = "part-"
+#: Rows per row group of the files the archive merges (posts.parquet, a crawl's
+#: published parts, a month file): what one merge holds in memory at a time.
+ROW_GROUP_ROWS = 500
 
 
 class ArchiveUnusable(UserFacingError):
@@ -67,6 +85,11 @@ class SiteLayout:
         return self.site_dir / "events"
 
     @property
+    def datasets(self) -> tuple[Path, Path]:
+        """The append-only dataset folders, each made of immutable Parquet files."""
+        return (self.versions_dir, self.events_dir)
+
+    @property
     def warc_dir(self) -> Path:
         return self.site_dir / "warc"
 
@@ -96,6 +119,8 @@ class SiteLayout:
         """The layout of the site whose archive holds the file ``path``: in its folder
         (``posts.parquet``) or in one of its datasets (``versions/``, ``events/``)."""
         file = Path(path).absolute()
+        if file.parent.parent.name == STAGING:  # a staged part: <dataset>/_staging/<crawl>/
+            file = file.parents[2] / file.name
         own = cls.of(file.parent)
         if file in (own.posts_path, own.crawls_path):  # even for a blog named "versions"
             return own
@@ -150,6 +175,21 @@ def write_tables_atomic(tables: Iterable[pa.Table], schema: pa.Schema, path: Pat
     return rows
 
 
+def staging_dir(dataset: Path, crawl_id: str) -> Path:
+    """Where the crawl ``crawl_id`` writes its parts of ``dataset`` until it publishes them."""
+    return dataset / STAGING / crawl_id
+
+
+def published_path(dataset: Path, crawl_id: str) -> Path:
+    """The one file of ``dataset`` that holds every row the crawl ``crawl_id`` wrote."""
+    return dataset / f"{PART_PREFIX}{crawl_id}.parquet"
+
+
+def month_path(dataset: Path, month: str) -> Path:
+    """The file of ``dataset`` that merges the crawls of ``month`` (``YYYY-MM``)."""
+    return dataset / f"{MONTH_PREFIX}{month}.parquet"
+
+
 def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -159,10 +199,54 @@ def fsync_dir(path: Path) -> None:
 
 
 def parquet_parts(directory: Path) -> list[Path]:
-    """The finished part files of a dataset directory, in the order they were written."""
+    """The files of a dataset directory in the order their crawls ran, without
+    those a month file replaces (written, not yet deleted, by ``scrapy compact``)."""
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.glob("*.parquet") if not p.name.startswith((".", "_")))
+    visible = [p for p in directory.glob("*.parquet") if not p.name.startswith((".", "_"))]
+    replaced = replaced_names(visible)
+    return sorted((p for p in visible if p.name not in replaced), key=crawl_order)
+
+
+def staged_parts(directory: Path) -> list[Path]:
+    """The parts that crawls staged in a dataset directory and have not published
+    (a running crawl's, or a killed one's), in crawl order."""
+    staged = directory / STAGING
+    if not staged.is_dir():
+        return []
+    parts = [p for p in staged.glob(f"*/{PART_PREFIX}*.parquet") if not p.name.startswith(".")]
+    return sorted(parts, key=crawl_order)
+
+
+def crawl_order(path: Path) -> tuple[str, str]:
+    """Sort key of a dataset file: the crawl it comes from, then its sequence.
+
+    ``part-<crawl>.parquet`` sorts by its crawl id (which starts with the crawl's
+    UTC start, ``YYYYMMDDTHHMMSSZ``), an older ``part-<crawl>-<seq>.parquet`` just
+    before it; a staged part where its crawl's file will be; ``month-YYYY-MM``
+    before every crawl of that month (``YYYYMM`` is a prefix of their ids)."""
+    name = path.name
+    if path.parent.parent.name == STAGING:
+        return (f"{path.parent.name}.parquet", name)
+    if name.startswith(MONTH_PREFIX):
+        return (name.removeprefix(MONTH_PREFIX).removesuffix(".parquet").replace("-", ""), "")
+    return (name.removeprefix(PART_PREFIX), "")
+
+
+def replaced_names(files: Iterable[Path]) -> set[str]:
+    """The names of the files that the month files among ``files`` replace."""
+    replaced: set[str] = set()
+    for path in files:
+        if path.name.startswith(MONTH_PREFIX):
+            replaced.update(replaced_by(path))
+    return replaced
+
+
+def replaced_by(month_file: Path) -> list[str]:
+    """The file names that ``month_file`` merged (from its footer, no data read)."""
+    metadata = pq.read_schema(month_file).metadata or {}
+    names: list[str] = json.loads(metadata.get(REPLACES_KEY, b"[]"))
+    return names
 
 
 def remove_temp_files(layout: SiteLayout) -> int:
@@ -176,6 +260,7 @@ def remove_temp_files(layout: SiteLayout) -> int:
 
 
 def _temp_files(layout: SiteLayout) -> Iterator[Path]:
-    for directory in (layout.site_dir, layout.versions_dir, layout.events_dir):
+    for directory in (layout.site_dir, *layout.datasets):
         if directory.is_dir():
             yield from directory.glob(f".*{TEMP_SUFFIX}")
+            yield from directory.glob(f"{STAGING}/*/.*{TEMP_SUFFIX}")

@@ -10,15 +10,20 @@ written); this module keeps the store in step with it:
   or a lost disk still knows what was archived; then :meth:`SiteMirror.push`
   uploads whatever a killed crawl left only locally;
 * during the crawl: :class:`ArchiveMirror` uploads every new part soon after
-  the flush that wrote it;
+  the flush that wrote it, under the same hidden key as on disk
+  (``versions/_staging/<crawl>/…``, which readers of the store do not list);
 * after the crawl: :meth:`SiteMirror.push` uploads the remaining parts, the
-  finished WARC, then ``crawls.parquet`` and ``posts.parquet``.
+  crawl's published file (one PUT), the finished WARC, then ``crawls.parquet``
+  and ``posts.parquet``; then it deletes the staged objects of every crawl
+  whose published file the store holds, and the objects a month file replaces
+  (:mod:`pipelines.archive.compaction`).
 
 Every upload is one finished file in one PUT.  Parts and WARCs are immutable
 and uniquely named (by crawl id), so uploading one again is harmless;
 ``crawls.parquet`` and ``posts.parquet`` are replaced whole.  A temp file
 (``.name.tmp``), an open WARC (``.open``), the lock and ``httpcache/`` never
-leave the node.
+leave the node.  A fresh node pulls staged objects too, and the crawl that
+follows publishes them, so a node lost mid-crawl loses seconds, not the crawl.
 """
 
 from __future__ import annotations
@@ -38,7 +43,16 @@ from twisted.internet import threads
 from twisted.internet.defer import Deferred
 
 from blog.crawl import identity_of
-from pipelines.archive.layout import SiteLayout, parquet_parts, temp_path
+from pipelines.archive.layout import (
+    MONTH_PREFIX,
+    PART_PREFIX,
+    STAGING,
+    SiteLayout,
+    parquet_parts,
+    replaced_by,
+    staged_parts,
+    temp_path,
+)
 from pipelines.archive.lock import ArchiveLocked, SiteLock
 from pipelines.archive.store import ArchiveStore, StoredObject, StoreUnusable, is_store_uri
 
@@ -148,9 +162,11 @@ class SiteMirror:
 
     def push(self) -> int:
         """Upload every finished part and WARC the store lacks, then the replaced
-        files changed here since their last sync; return how many were uploaded."""
+        files changed here since their last sync, then delete the objects that
+        published or month files replace; return how many were uploaded."""
         self.refresh()
         uploaded = self.push_parts()
+        self.prune()
         for path in self._finished_warcs():
             uploaded += self._put_once(path)
         sync = self._read_sync()
@@ -170,21 +186,64 @@ class SiteMirror:
         """Upload the finished parts the store lacks (those written since the last call)."""
         return sum(self._put_once(path) for path in self._local_parts())
 
+    def prune(self) -> int:
+        """Delete the store's staged objects of crawls whose published file it holds,
+        and the objects a month file it holds replaces (after they were uploaded:
+        a reader of the store sees the rows once, or for a moment twice, never not)."""
+        doomed = sorted(key for key in self._stored if self._superseded(key))
+        for key in doomed:
+            self.store.delete(key)
+            self._stored.discard(key)
+        return len(doomed)
+
+    def _superseded(self, key: str) -> bool:
+        folder, _, name = key.removeprefix(f"{self.site}/").partition("/")
+        if folder not in PART_FOLDERS:
+            return False
+        if name.startswith(f"{STAGING}/"):
+            crawl_id = name.split("/")[1]
+            name = f"{PART_PREFIX}{crawl_id}.parquet"
+            if self._key(f"{folder}/{name}") in self._stored:
+                return True
+        return any(
+            self._key(f"{folder}/{month.name}") in self._stored
+            for month in self._month_files(folder)
+            if name in replaced_by(month)
+        )
+
+    def _month_files(self, folder: str) -> list[Path]:
+        return sorted((self.layout.site_dir / folder).glob(f"{MONTH_PREFIX}*.parquet"))
+
     def _put_once(self, path: Path) -> int:
         key = self._key(path.relative_to(self.layout.site_dir).as_posix())
         if key in self._stored:
             return 0
-        self.store.put(path, key)
+        try:
+            self.store.put(path, key)
+        except FileNotFoundError:  # a staged part its crawl has just published
+            return 0
         self._stored.add(key)
         return 1
 
     def _missing_parts(self, stored: dict[str, StoredObject]) -> Iterator[str]:
+        """The parts the store has and the local copy lacks, but those a local month
+        file replaces (``scrapy compact`` ran here; the next push deletes them)."""
+        merged = {
+            folder: set().union(*map(replaced_by, self._month_files(folder)))
+            for folder in PART_FOLDERS
+        }
         for key in sorted(stored):
             folder, _, name = key.removeprefix(f"{self.site}/").partition("/")
-            if folder in PART_FOLDERS and _is_part(name) and not self._local(key).exists():
+            if folder not in PART_FOLDERS or not _is_part(name) or name in merged[folder]:
+                continue
+            if not self._local(key).exists():
                 yield key
 
     def _local_parts(self) -> Iterator[Path]:
+        """Staged parts first, then visible files: a crawl's published file goes up
+        after whatever of its staged parts is still here."""
+        for folder in PART_FOLDERS:
+            yield from staged_parts(self.layout.site_dir / folder)
         for folder in PART_FOLDERS:
             yield from parquet_parts(self.layout.site_dir / folder)
 
@@ -309,7 +368,13 @@ class ArchiveMirror:
 
 
 def _is_part(name: str) -> bool:
-    return name.endswith(".parquet") and not name.startswith((".", "_")) and "/" not in name
+    """A visible file of a dataset folder, or a crawl's staged part (``_staging/<crawl>/…``)."""
+    staged = name.split("/")
+    if len(staged) == 3 and staged[0] == STAGING:
+        name = staged[2]
+    elif "/" in name:
+        return False
+    return name.endswith(".parquet") and not name.startswith((".", "_"))
 
 
 def _signature(path: Path) -> list[int]:

@@ -17,14 +17,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.archive.index import PostState, load_states
-from pipelines.archive.layout import SiteLayout, parquet_parts, write_tables_atomic
-from pipelines.archive.parts import read_versions
+from pipelines.archive.layout import (
+    ROW_GROUP_ROWS,
+    SiteLayout,
+    crawl_order,
+    parquet_parts,
+    write_tables_atomic,
+)
+from pipelines.archive.parts import read_versions, version_groups
 from pipelines.schema import POST_SCHEMA, conform
 
 logger = logging.getLogger(__name__)
-
-#: rows per row group of posts.parquet (and what a rebuild holds in memory)
-ROW_GROUP_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -61,13 +64,26 @@ def _newest_rows(states: dict[str, PostState]) -> Iterator[pa.Table]:
         if state.part is not None:
             by_part[state.part].append(state.row)
     group: list[pa.Table] = []
-    for part, rows in sorted(by_part.items()):
-        group.append(read_versions(part).take(sorted(rows)))
-        if sum(table.num_rows for table in group) >= ROW_GROUP_ROWS:
-            yield _with_state_columns(conform(pa.concat_tables(group)), states)
-            group = []
+    for part in sorted(by_part, key=crawl_order):
+        for rows in _rows_of(part, by_part[part]):
+            group.append(rows)
+            if sum(table.num_rows for table in group) >= ROW_GROUP_ROWS:
+                yield _with_state_columns(conform(pa.concat_tables(group)), states)
+                group = []
     if group:
         yield _with_state_columns(conform(pa.concat_tables(group)), states)
+
+
+def _rows_of(part: Path, rows: list[int]) -> Iterator[pa.Table]:
+    """The rows numbered ``rows`` of the versions file ``part``, one row group at a
+    time (a crawl's file holds thousands of versions with their bodies)."""
+    wanted, start = sorted(rows), 0
+    for table in version_groups(part):
+        end = start + table.num_rows
+        inside = [row - start for row in wanted if start <= row < end]
+        if inside:
+            yield table.take(inside)
+        start = end
 
 
 def _with_state_columns(table: pa.Table, states: dict[str, PostState]) -> pa.Table:

@@ -14,6 +14,7 @@ and then renamed.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,6 +122,11 @@ class ArchiveStore:
         if info.type != pafs.FileType.File:
             return None
         return StoredObject(key, info.size or 0, _mtime_ns(info))
+
+    def delete(self, key: str) -> None:
+        """Remove the object ``key`` (gone already is fine: deleting is idempotent)."""
+        with contextlib.suppress(FileNotFoundError):
+            self.filesystem.delete_file(self.path(key))
 
     def exists(self, key: str) -> bool:
         return self.stat(key) is not None

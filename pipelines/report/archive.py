@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 import pyarrow.dataset as ds
 
-from pipelines.archive.layout import SiteLayout
+from pipelines.archive.index import RETRIES
+from pipelines.archive.layout import SiteLayout, parquet_parts
 from pipelines.schema import CRAWL_SCHEMA, NAVIGATION_FIELDS, POST_SCHEMA, read_conformed
 
 #: The columns of ``posts.parquet`` and ``versions/`` the report reads.
@@ -134,9 +135,18 @@ def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
 def _read_versions(path: Path, tz: ZoneInfo) -> tuple[Version, ...] | None:
     if not path.is_dir():
         return None
-    # The explicit schema reads older files' missing columns as nulls; the
-    # default ignore_prefixes skip writers' temp files (`_…`, `.…`).
-    dataset = ds.dataset(path, schema=POST_SCHEMA, format="parquet", ignore_prefixes=[".", "_"])
+    for _ in range(RETRIES - 1):
+        try:
+            return _versions(path, tz)
+        except FileNotFoundError:  # ``scrapy compact`` deleted a file it merged
+            continue
+    return _versions(path, tz)
+
+
+def _versions(path: Path, tz: ZoneInfo) -> tuple[Version, ...]:
+    # The explicit schema reads older files' missing columns as nulls; the files are
+    # the archive's own list (no temp files, no staged parts, no file a month replaces).
+    dataset = ds.dataset(parquet_parts(path), schema=POST_SCHEMA, format="parquet")
     rows = dataset.to_table(columns=list(VERSION_COLUMNS)).to_pylist()
     return tuple(
         Version(r["url"], r["fetched_at"].astimezone(tz), tuple(r["changed_fields"] or ()))
