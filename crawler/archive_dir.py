@@ -1,6 +1,6 @@
 """``ARCHIVE_DIR`` for the commands that read the archive from a local folder.
 
-``scrapy crawl`` archives into object storage too (``s3://bucket/prefix``: it works
+``scrapy crawl`` and ``scrapy compact`` work on object storage too (``s3://bucket/prefix``:
 on a local copy, :mod:`pipelines.archive.mirror`), and ``scrapy fleet`` reads the
 crawl logs there (:mod:`crawler.fleet.crawl_logs`); the other commands read a
 folder, and a URI would be taken for a relative folder named ``s3:``.  So they
@@ -32,7 +32,7 @@ def archive_root(value: str) -> Path:
     if URI.match(value):
         raise ArchiveUnusable(
             f"ARCHIVE_DIR={value}: this command reads a local folder; only scrapy crawl,"
-            " scrapy fleet and scrapy report --fleet use object storage"
+            " scrapy compact, scrapy fleet and scrapy report --fleet use object storage"
         )
     return Path(value)
 

@@ -252,7 +252,9 @@ def test_an_archive_uri_pyarrow_cannot_open_is_refused_before_anything_is_writte
 
 @pytest.mark.parametrize("uri", ["s3://bucket/prefix", "file:///tmp/archive"])
 def test_commands_that_read_a_folder_refuse_an_archive_uri(uri: str) -> None:
-    with pytest.raises(ArchiveUnusable, match="only scrapy crawl, scrapy fleet and scrapy report"):
+    with pytest.raises(
+        ArchiveUnusable, match="only scrapy crawl, scrapy compact, scrapy fleet and scrapy report"
+    ):
         archive_root(uri)
 
 
