@@ -15,7 +15,7 @@ import pytest
 from tests.replica import expected_posts
 from tests.support.crawl import FAST, REPO, SCRAPY, run_crawl
 
-POSTS = 2000
+POSTS = 600  # 30 parts of 20: room to kill after 2, 5 more and 1 more
 pytestmark = pytest.mark.slow
 
 
