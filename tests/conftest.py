@@ -141,3 +141,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             "wordpress" not in item.fixturenames,
         )
     )
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker more than the cores this process may use.  The end-to-end
+    tests spend part of their time waiting (for servers, signals, retry pauses), and the
+    extra worker fills those waits."""
+    return len(os.sched_getaffinity(0)) + 1
