@@ -9,6 +9,7 @@ import sys
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from scrapy.settings import Settings
@@ -48,6 +49,32 @@ def test_a_good_fleet_file() -> None:
     ]
 
 
+SATURDAY_LATE = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)
+SUNDAY = datetime(2026, 11, 29, 3, 17, tzinfo=UTC)
+#: Sunday 00:30 in Berlin is still Saturday in UTC, the fleet's clock (its job ids' too)
+SUNDAY_IN_BERLIN = datetime(2026, 11, 29, 0, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+@pytest.mark.parametrize(
+    ("schedule", "full_crawl", "full_at"),
+    [
+        ("nightly", "", [False, True, False]),
+        ("weekly", "", [True, True, True]),
+        ("nightly", "never", [False, False, False]),
+        ("weekly", "never", [False, False, False]),
+        ("nightly", "saturday", [True, False, True]),
+        ("nightly", "always", [True, True, True]),
+    ],
+)
+def test_which_jobs_crawl_in_full(schedule: str, full_crawl: str, full_at: list[bool]) -> None:
+    blog = Blog("a", "https://a.example/", schedule, "default", full_crawl)
+    times = (SATURDAY_LATE, SUNDAY, SUNDAY_IN_BERLIN)
+    assert [blog.is_full_crawl(at) for at in times] == full_at
+    args = [blog.crawl_args(at) for at in times]
+    assert [a.get("full") == "true" for a in args] == full_at
+    assert all(a["site"] == "a" and a["base_url"] == "https://a.example/" for a in args)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -63,6 +90,7 @@ def test_a_good_fleet_file() -> None:
         ('[[blog]]\nname = "a"\nbase_url = "https://a.example/"\nprofile = "materna"', "fleet.toml: blog 1 (a): profile 'materna': a blog's profile is 'default' or its own name"),
         ('[[blog]]\nname = "a"\nbase_url = "https://a.example/"\nprofile = "a"', "fleet.toml: blog 1 (a): no site profile 'a'"),
         ('[[blog]]\nname = "a"\nbase_url = "https://a.example/"\nschedule = 1', "fleet.toml: blog 1: every value is a string"),
+        ('[[blog]]\nname = "a"\nbase_url = "https://a.example/"\nfull_crawl = "sonntag"', "fleet.toml: blog 1 (a): full_crawl 'sonntag': use a weekday (monday … sunday), always or never"),
         ('[[blog]]\nname = "a"\nbase_url = "https://a.example/"\n[[blog]]\nname = "a"\nbase_url = "https://b.example/"', "fleet.toml: blog 'a' is listed twice"),
     ],
 )  # fmt: skip

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,14 @@ SCHEDULES = {
     "nightly": Schedule(due=timedelta(hours=20), overdue=timedelta(hours=36)),
     "weekly": Schedule(due=timedelta(days=6, hours=20), overdue=timedelta(days=8)),
 }
-KEYS = ("name", "base_url", "schedule", "profile")
+KEYS = ("name", "base_url", "schedule", "profile", "full_crawl")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+#: when a job is a full crawl (``-a full=true``): the weekly check that sees what an
+#: incremental crawl cannot (navigation that moved, posts edited without a new date)
+FULL_CRAWLS = (*WEEKDAYS, "always", "never")
+#: a nightly blog gets its full crawl on Sundays, as the README's cron does; a weekly
+#: blog's one crawl a week is that check
+DEFAULT_FULL_CRAWL = {"nightly": "sunday", "weekly": "always"}
 
 
 class FleetFileError(UserFacingError):
@@ -56,10 +63,21 @@ class Blog:
     base_url: str
     schedule: str = "nightly"
     profile: str = DEFAULT
+    full_crawl: str = ""  # a weekday (in UTC), "always" or "never"; "": the schedule's default
 
     @property
     def timing(self) -> Schedule:
         return SCHEDULES[self.schedule]
+
+    def is_full_crawl(self, at: datetime) -> bool:
+        """Whether a job scheduled ``at`` (aware) fetches every post again."""
+        when = self.full_crawl or DEFAULT_FULL_CRAWL[self.schedule]
+        return when == "always" or when == WEEKDAYS[at.astimezone(UTC).weekday()]
+
+    def crawl_args(self, at: datetime) -> dict[str, str]:
+        """The ``-a`` options of this blog's crawl scheduled ``at``."""
+        full = {"full": "true"} if self.is_full_crawl(at) else {}
+        return {"site": self.name, "base_url": self.base_url, **full}
 
 
 def load_fleet(path: Path) -> list[Blog]:
@@ -126,6 +144,11 @@ def _check_schedule_and_profile(blog: Blog, where: str) -> None:
         )
     if blog.profile not in profile_names():
         raise FleetFileError(f"{where}: no site profile {blog.profile!r} in pipelines/profiles")
+    if blog.full_crawl and blog.full_crawl not in FULL_CRAWLS:
+        raise FleetFileError(
+            f"{where}: full_crawl {blog.full_crawl!r}: use a weekday (monday … sunday),"
+            " always or never"
+        )
 
 
 def _check_unique(blogs: list[Blog], source: str) -> None:

@@ -119,7 +119,9 @@ class Fleet:
             return "waiting for a slot", f"{blog.name}: waiting, {node} runs {self.max_proc} jobs"
         job = job_id(blog.name, now)
         try:
-            self._node(node).schedule(self.project, SPIDER, job, self._args(blog), self._settings())
+            self._node(node).schedule(
+                self.project, SPIDER, job, blog.crawl_args(now), self._settings()
+            )
         except NodeError as error:
             return "refused", f"error: {blog.name}: {error}"
         survey.busy[node] += 1
@@ -128,9 +130,6 @@ class Fleet:
     def _due(self, blog: Blog, jobs: list[Job], now: datetime) -> bool:
         last = last_attempt(blog.name, jobs, self.crawls(blog))
         return last is None or now - last >= blog.timing.due
-
-    def _args(self, blog: Blog) -> dict[str, str]:
-        return {"site": blog.name, "base_url": blog.base_url}
 
     def _settings(self) -> dict[str, str]:
         return {**self.job_settings, "ARCHIVE_DIR": self.logs.archive}
