@@ -47,6 +47,7 @@ from typing import Any, NamedTuple
 import pyarrow.parquet as pq
 
 from benchmarks.crawl import POLITENESS_OFF, replica
+from benchmarks.crawl_once import peak_rss_kb
 from crawler import settings as defaults
 from crawler.fleet.fleet import SPIDER
 from crawler.fleet.nodes import ScrapydNode, job_id
@@ -169,10 +170,10 @@ class TreeWatch:
             for pid in _children(self.scrapyd):
                 job = _job_of(pid)
                 if job:
-                    _keep_max(self.crawl_kb, job, _hwm_kb(pid))
+                    _keep_max(self.crawl_kb, job, peak_rss_kb(pid))
                     for worker in _children(pid):
                         if _is_worker(worker):
-                            _keep_max(self.worker_kb, job, _hwm_kb(worker))
+                            _keep_max(self.worker_kb, job, peak_rss_kb(worker))
 
 
 def _keep_max(peaks: dict[str, int], key: str, value: int) -> None:
@@ -201,15 +202,6 @@ def _is_worker(pid: int) -> bool:
         return b"pipelines.extract.processes" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
-
-
-def _hwm_kb(pid: int) -> int:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
-    return int(match.group(1)) if match else 0
 
 
 def children_cpu_s(pid: int) -> float:

@@ -52,10 +52,11 @@ class ChildPeak:
         me = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
         while not self._stop.wait(self.interval):
             for pid in me.read_text().split() if me.exists() else []:
-                self.peak_kb = max(self.peak_kb, _hwm_kb(pid))
+                self.peak_kb = max(self.peak_kb, peak_rss_kb(pid))
 
 
-def _hwm_kb(pid: str) -> int:
+def peak_rss_kb(pid: int | str) -> int:
+    """The peak resident memory of process ``pid`` (``VmHWM``); 0 once it is gone."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
