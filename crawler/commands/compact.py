@@ -20,14 +20,13 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from blog.errors import EXIT_BAD_INPUT
 from pipelines.archive import ArchiveLocked, SiteLayout
 from pipelines.archive.compaction import MONTH, Merged, compact_site
 from pipelines.archive.layout import ArchiveUnusable
 from pipelines.archive.mirror import SiteMirror, use_store
 from pipelines.archive.reextract import site_dir_error
 from pipelines.archive.store import ArchiveStore
-
-EXIT_BAD_INPUT = 2
 
 
 class Command(ScrapyCommand):

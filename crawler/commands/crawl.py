@@ -29,7 +29,7 @@ from scrapy.utils.ossignal import install_shutdown_handlers
 from scrapy.utils.project import inside_project
 
 from blog.crawl import identity_of
-from blog.errors import UserFacingError
+from blog.errors import EXIT_BAD_INPUT, UserFacingError
 from crawler.archive_dir import archive_root
 from crawler.shutdown import Interrupts
 from pipelines.archive import ArchiveLocked, SiteLayout
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
-EXIT_BAD_INPUT = 2
 QUOTES = "'\""  # KeyError's message comes quoted
 NOT_IN_PROJECT = (
     "no scrapy.cfg in {cwd} or above: run `scrapy crawl` from the blog-archiver directory,"

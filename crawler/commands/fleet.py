@@ -21,10 +21,9 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from blog.errors import UserFacingError
+from blog.errors import EXIT_BAD_INPUT, UserFacingError
 from crawler.fleet.fleet import Fleet
 
-EXIT_BAD_INPUT = 2
 ACTIONS = ("schedule", "status")
 
 
