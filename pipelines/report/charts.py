@@ -65,6 +65,7 @@ def to_svg(fig: Figure, name: str) -> str:
     buffer = io.StringIO()
     with mpl.rc_context(RC):
         fig.tight_layout()
+        fig.set_layout_engine(None)  # laid out: an engine left set makes savefig draw twice
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     svg = _METADATA.sub("", _PROLOGUE.sub("", buffer.getvalue(), count=1))
     svg = _ID.sub(lambda m: f"{m.group(1)}{name}-", svg)
