@@ -31,11 +31,19 @@ STORE = f"s3://{BUCKET}/{PREFIX}"
 PER_CRAWL = {"crawl_id", "fetched_at", "first_seen_at"}
 
 
-@pytest.fixture
-def s3() -> Iterator[S3Server]:
-    with moto_server() as server, store_env(server):
-        server.create_bucket(BUCKET)
+@pytest.fixture(scope="module")
+def s3_server() -> Iterator[S3Server]:
+    with moto_server() as server:
         yield server
+
+
+@pytest.fixture
+def s3(s3_server: S3Server) -> Iterator[S3Server]:
+    """The module's server, emptied, with the bucket the crawls write to."""
+    s3_server.reset()
+    with store_env(s3_server):
+        s3_server.create_bucket(BUCKET)
+        yield s3_server
 
 
 def _store_crawl(node: Path, base_url: str, *args: str) -> subprocess.CompletedProcess[str]:

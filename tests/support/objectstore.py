@@ -58,6 +58,12 @@ class S3Server:
     def create_bucket(self, name: str) -> None:
         self.filesystem(allow_bucket_creation=True).create_dir(name)
 
+    def reset(self) -> None:
+        """Forget every bucket and object (moto's reset API), as a new server would."""
+        request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
 
 def require_moto() -> None:
     """Skip (fail under CI=true) when moto's server is not installed."""
