@@ -62,3 +62,11 @@ def test_imports_point_one_way(package: str) -> None:
         for name in sorted(_imported_packages(path) & set(FORBIDDEN_IMPORTS[package]))
     ]
     assert offenders == []
+
+
+def test_the_longest_modules_named_for_the_start_order_exist() -> None:
+    """A renamed module would drop out of ``conftest.LONGEST_MODULES`` without a word and
+    start last again."""
+    from tests.conftest import LONGEST_MODULES
+
+    assert [name for name in LONGEST_MODULES if not (REPO / "tests" / name).is_file()] == []
