@@ -190,13 +190,14 @@ class SiteMirror:
         """Delete the store's staged objects of crawls whose published file it holds,
         and the objects a month file it holds replaces (after they were uploaded:
         a reader of the store sees the rows once, or for a moment twice, never not)."""
-        doomed = sorted(key for key in self._stored if self._superseded(key))
+        merged = self._merged_into()
+        doomed = sorted(key for key in self._stored if self._superseded(key, merged))
         for key in doomed:
             self.store.delete(key)
             self._stored.discard(key)
         return len(doomed)
 
-    def _superseded(self, key: str) -> bool:
+    def _superseded(self, key: str, merged: dict[str, dict[str, str]]) -> bool:
         folder, _, name = key.removeprefix(f"{self.site}/").partition("/")
         if folder not in PART_FOLDERS:
             return False
@@ -205,14 +206,22 @@ class SiteMirror:
             name = f"{PART_PREFIX}{crawl_id}.parquet"
             if self._key(f"{folder}/{name}") in self._stored:
                 return True
-        return any(
-            self._key(f"{folder}/{month.name}") in self._stored
-            for month in self._month_files(folder)
-            if name in replaced_by(month)
-        )
+        month = merged[folder].get(name)
+        return month is not None and self._key(f"{folder}/{month}") in self._stored
 
-    def _month_files(self, folder: str) -> list[Path]:
-        return sorted((self.layout.site_dir / folder).glob(f"{MONTH_PREFIX}*.parquet"))
+    def _merged_into(self) -> dict[str, dict[str, str]]:
+        """Per dataset folder, each file name a local month file replaces, to the name of
+        that month file (read from the month files' footers once, not once per key)."""
+        return {
+            folder: {
+                name: month.name
+                for month in sorted(
+                    (self.layout.site_dir / folder).glob(f"{MONTH_PREFIX}*.parquet")
+                )
+                for name in replaced_by(month)
+            }
+            for folder in PART_FOLDERS
+        }
 
     def _put_once(self, path: Path) -> int:
         key = self._key(path.relative_to(self.layout.site_dir).as_posix())
@@ -228,10 +237,7 @@ class SiteMirror:
     def _missing_parts(self, stored: dict[str, StoredObject]) -> Iterator[str]:
         """The parts the store has and the local copy lacks, but those a local month
         file replaces (``scrapy compact`` ran here; the next push deletes them)."""
-        merged = {
-            folder: set().union(*map(replaced_by, self._month_files(folder)))
-            for folder in PART_FOLDERS
-        }
+        merged = self._merged_into()
         for key in sorted(stored):
             folder, _, name = key.removeprefix(f"{self.site}/").partition("/")
             if folder not in PART_FOLDERS or not _is_part(name) or name in merged[folder]:
