@@ -19,8 +19,8 @@ from pathlib import Path
 
 from pipelines.archive import SiteArchive
 from pipelines.archive.compaction import compact_month
-from pipelines.archive.index import archived_files, load_states
-from pipelines.archive.layout import SiteLayout, parquet_parts
+from pipelines.archive.index import load_states
+from pipelines.archive.layout import SiteLayout, archived_files, parquet_parts
 from tests.test_archive_hash import make_post
 
 SITE = "bench"

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pipelines.archive.layout import crawl_order, parquet_parts, staged_parts
+from pipelines.archive.layout import archived_files
 from pipelines.schema import EVENT_SCHEMA, read_conformed
 
 GONE = "gone"
@@ -36,8 +36,7 @@ def read_events(events_dir: Path) -> list[Event]:
     """Every event of the site (those a killed crawl staged too), ordered by time,
     then by the order they were written."""
     events: list[Event] = []
-    staged = staged_parts(events_dir)  # first: see pipelines.archive.index.archived_files
-    for path in sorted([*parquet_parts(events_dir), *staged], key=crawl_order):
+    for path in archived_files(events_dir):
         table = read_conformed(path, EVENT_SCHEMA)
         events.extend(Event(**row) for row in table.to_pylist())
     # sort is stable: equal times keep file order

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.archive.events import ALIAS, BACK, GONE, Event, read_events
-from pipelines.archive.layout import SiteLayout, crawl_order, parquet_parts, staged_parts
+from pipelines.archive.layout import SiteLayout, archived_files, read_listed
 from pipelines.archive.parts import read_versions
 
 STATE_COLUMNS = (
@@ -57,30 +57,9 @@ class PostState:
         return self.gone_at is not None
 
 
-#: How often a reader without the lock lists the files again when one vanished
-#: (a crawl published its staged parts, or ``scrapy compact`` merged a month).
-RETRIES = 5
-
-
 def load_states(site_dir: Path | str) -> dict[str, PostState]:
     """The state of every URL ever archived under ``site_dir``."""
-    for _ in range(RETRIES - 1):
-        try:
-            return _load_states(SiteLayout.of(site_dir))
-        except FileNotFoundError:
-            continue
-    return _load_states(SiteLayout.of(site_dir))
-
-
-def archived_files(dataset: Path) -> list[Path]:
-    """The files of a dataset folder with every row archived so far, in crawl
-    order: the visible files and the parts staged by crawls not yet published.
-
-    The staged parts are listed first: a crawl publishing meanwhile then shows up
-    twice (its staged parts, or FileNotFoundError, and its new file), which the
-    readers fold, and never not at all."""
-    staged = staged_parts(dataset)
-    return sorted([*parquet_parts(dataset), *staged], key=crawl_order)
+    return read_listed(lambda: _load_states(SiteLayout.of(site_dir)))
 
 
 def _load_states(layout: SiteLayout) -> dict[str, PostState]:

@@ -29,9 +29,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -216,6 +217,34 @@ def staged_parts(directory: Path) -> list[Path]:
         return []
     parts = [p for p in staged.glob(f"*/{PART_PREFIX}*.parquet") if not p.name.startswith(".")]
     return sorted(parts, key=crawl_order)
+
+
+def archived_files(dataset: Path) -> list[Path]:
+    """The files of a dataset folder with every row archived so far, in crawl
+    order: the visible files and the parts staged by crawls not yet published.
+
+    The staged parts are listed first: a crawl publishing meanwhile then shows up
+    twice (its staged parts, or FileNotFoundError, and its new file), which the
+    readers fold, and never not at all."""
+    staged = staged_parts(dataset)
+    return sorted([*parquet_parts(dataset), *staged], key=crawl_order)
+
+
+#: How often a reader without the lock lists the files again when one vanished
+#: (a crawl published its staged parts, or ``scrapy compact`` merged a month).
+RETRIES = 5
+_T = TypeVar("_T")
+
+
+def read_listed(read: Callable[[], _T]) -> _T:
+    """``read()``, which lists a dataset's files and reads them, done again (up to
+    RETRIES times) when a file it listed vanished before it was read."""
+    for _ in range(RETRIES - 1):
+        try:
+            return read()
+        except FileNotFoundError:
+            continue
+    return read()
 
 
 def crawl_order(path: Path) -> tuple[str, str]:

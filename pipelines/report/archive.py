@@ -19,8 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pyarrow.dataset as ds
 
-from pipelines.archive.index import RETRIES
-from pipelines.archive.layout import SiteLayout, parquet_parts
+from pipelines.archive.layout import SiteLayout, parquet_parts, read_listed
 from pipelines.schema import CRAWL_SCHEMA, NAVIGATION_FIELDS, POST_SCHEMA, read_conformed
 
 #: The columns of ``posts.parquet`` and ``versions/`` the report reads.
@@ -135,12 +134,7 @@ def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
 def _read_versions(path: Path, tz: ZoneInfo) -> tuple[Version, ...] | None:
     if not path.is_dir():
         return None
-    for _ in range(RETRIES - 1):
-        try:
-            return _versions(path, tz)
-        except FileNotFoundError:  # ``scrapy compact`` deleted a file it merged
-            continue
-    return _versions(path, tz)
+    return read_listed(lambda: _versions(path, tz))  # ``scrapy compact`` deletes what it merged
 
 
 def _versions(path: Path, tz: ZoneInfo) -> tuple[Version, ...]:
