@@ -41,7 +41,6 @@ from pipelines.archive.layout import (
     MONTH_PREFIX,
     PART_PREFIX,
     REPLACES_KEY,
-    ROW_GROUP_ROWS,
     STAGING,
     SiteLayout,
     fsync_dir,
@@ -55,7 +54,7 @@ from pipelines.archive.layout import (
     write_tables_atomic,
 )
 from pipelines.archive.lock import SiteLock
-from pipelines.archive.parts import conformed_groups, site_of
+from pipelines.archive.parts import conformed_groups, regrouped, site_of
 from pipelines.schema import EVENT_SCHEMA, POST_SCHEMA
 
 logger = logging.getLogger(__name__)
@@ -224,15 +223,11 @@ def _merged_groups(files: list[Path], dataset: Path) -> Iterator[pa.Table]:
     groups of about ROW_GROUP_ROWS rows (a large file's own row groups as they are)."""
     schema = dataset_schema(dataset)
     known = {"site": site_of(dataset / "x.parquet")} if schema is POST_SCHEMA else None
-    group: list[pa.Table] = []
-    for path in files:
-        for table in conformed_groups(path, schema, None, known):
-            group.append(table.replace_schema_metadata(None))
-            if sum(t.num_rows for t in group) >= ROW_GROUP_ROWS:
-                yield pa.concat_tables(group)
-                group = []
-    if group:
-        yield pa.concat_tables(group)
+    return regrouped(
+        table.replace_schema_metadata(None)
+        for path in files
+        for table in conformed_groups(path, schema, None, known)
+    )
 
 
 def _remove_staging(staging: Path) -> None:

@@ -10,14 +10,14 @@ row group at a time, so that memory does not grow with the archive.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.archive.layout import PART_PREFIX, SiteLayout, write_table_atomic
+from pipelines.archive.layout import PART_PREFIX, ROW_GROUP_ROWS, SiteLayout, write_table_atomic
 from pipelines.schema import POST_SCHEMA, conform, read_conformed
 
 _SEQ = re.compile(r"^part-(\d{5})\.parquet$")
@@ -109,6 +109,21 @@ def _conformed_group(
     if all(c in present for c in wanted):
         return table
     return conform(table, schema, known).select(wanted)
+
+
+def regrouped(tables: Iterable[pa.Table], rows: int = ROW_GROUP_ROWS) -> Iterator[pa.Table]:
+    """``tables`` (of one schema) concatenated into groups of at least ``rows`` rows,
+    the last one excepted: the row groups of a file the archive merges."""
+    group: list[pa.Table] = []
+    count = 0
+    for table in tables:
+        group.append(table)
+        count += table.num_rows
+        if count >= rows:
+            yield pa.concat_tables(group)
+            group, count = [], 0
+    if group:
+        yield pa.concat_tables(group)
 
 
 def site_of(path: Path) -> str | None:

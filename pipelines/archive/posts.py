@@ -18,13 +18,12 @@ import pyarrow.parquet as pq
 
 from pipelines.archive.index import PostState, load_states
 from pipelines.archive.layout import (
-    ROW_GROUP_ROWS,
     SiteLayout,
     crawl_order,
     parquet_parts,
     write_tables_atomic,
 )
-from pipelines.archive.parts import read_versions, version_groups
+from pipelines.archive.parts import read_versions, regrouped, version_groups
 from pipelines.schema import POST_SCHEMA, conform
 
 logger = logging.getLogger(__name__)
@@ -63,15 +62,11 @@ def _newest_rows(states: dict[str, PostState]) -> Iterator[pa.Table]:
     for state in states.values():
         if state.part is not None:
             by_part[state.part].append(state.row)
-    group: list[pa.Table] = []
-    for part in sorted(by_part, key=crawl_order):
-        for rows in _rows_of(part, by_part[part]):
-            group.append(rows)
-            if sum(table.num_rows for table in group) >= ROW_GROUP_ROWS:
-                yield _with_state_columns(conform(pa.concat_tables(group)), states)
-                group = []
-    if group:
-        yield _with_state_columns(conform(pa.concat_tables(group)), states)
+    newest = (
+        rows for part in sorted(by_part, key=crawl_order) for rows in _rows_of(part, by_part[part])
+    )
+    for group in regrouped(newest):
+        yield _with_state_columns(conform(group), states)
 
 
 def _rows_of(part: Path, rows: list[int]) -> Iterator[pa.Table]:
