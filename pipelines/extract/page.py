@@ -116,6 +116,8 @@ class Page:
         #: image records by ``<img>`` element, see :func:`pipelines.extract.body.image_of`
         self.images: dict[HtmlElement, dict[str, Any]] = {}
         self._in_post: dict[HtmlElement, bool] = {}
+        #: what a layer above works out once per page, by name (see :mod:`pipelines.extract.site`)
+        self.memo: dict[str, Any] = {}
 
     def absolute(self, href: str | None) -> str | None:
         """``href`` resolved against the page URL; None for none, scripts, data, fragments."""

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from itertools import accumulate
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -58,12 +59,19 @@ def label_hits(page: Page, role: str) -> list[HtmlElement]:
     return _hits(page).get(role, [])
 
 
+_T = TypeVar("_T")
+
+
+def _once(page: Page, compute: Callable[[Page], _T]) -> _T:
+    """``compute(page)``, worked out once per page (kept in ``page.memo``)."""
+    name = compute.__name__
+    if name not in page.memo:
+        page.memo[name] = compute(page)
+    return cast(_T, page.memo[name])
+
+
 def _hits(page: Page) -> dict[str, list[HtmlElement]]:
-    cached: dict[str, list[HtmlElement]] | None = getattr(page, "_label_hits", None)
-    if cached is None:
-        cached = _find_labels(page)
-        page._label_hits = cached  # type: ignore[attr-defined]
-    return cached
+    return _once(page, _find_labels)
 
 
 def _find_labels(page: Page) -> dict[str, list[HtmlElement]]:
@@ -281,11 +289,11 @@ def label_regions(page: Page) -> list[HtmlElement]:
 def _regions(page: Page) -> dict[HtmlElement, list[HtmlElement]]:
     """:func:`related_region` of each related label, found once per page: the body
     leaves them out and the related field reads them."""
-    cached: dict[HtmlElement, list[HtmlElement]] | None = getattr(page, "_related_regions", None)
-    if cached is None:
-        cached = {label: related_region(label) for label in label_hits(page, "related")}
-        page._related_regions = cached  # type: ignore[attr-defined]
-    return cached
+    return _once(page, _related_regions)
+
+
+def _related_regions(page: Page) -> dict[HtmlElement, list[HtmlElement]]:
+    return {label: related_region(label) for label in label_hits(page, "related")}
 
 
 def _line(label: HtmlElement) -> HtmlElement:
