@@ -47,7 +47,7 @@ from typing import Any, NamedTuple
 import pyarrow.parquet as pq
 
 from benchmarks.crawl import POLITENESS_OFF, replica
-from benchmarks.crawl_once import peak_rss_kb
+from benchmarks.crawl_once import children, peak_rss_kb
 from crawler import settings as defaults
 from crawler.fleet.fleet import SPIDER
 from crawler.fleet.nodes import ScrapydNode, job_id
@@ -167,24 +167,17 @@ class TreeWatch:
 
     def _sample(self) -> None:
         while not self._stop.wait(self.interval):
-            for pid in _children(self.scrapyd):
+            for pid in children(self.scrapyd):
                 job = _job_of(pid)
                 if job:
                     _keep_max(self.crawl_kb, job, peak_rss_kb(pid))
-                    for worker in _children(pid):
+                    for worker in children(pid):
                         if _is_worker(worker):
                             _keep_max(self.worker_kb, job, peak_rss_kb(worker))
 
 
 def _keep_max(peaks: dict[str, int], key: str, value: int) -> None:
     peaks[key] = max(peaks.get(key, 0), value)
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
 
 
 def _job_of(pid: int) -> str:

@@ -49,10 +49,17 @@ class ChildPeak:
         self._thread.join()
 
     def _sample(self) -> None:
-        me = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
         while not self._stop.wait(self.interval):
-            for pid in me.read_text().split() if me.exists() else []:
+            for pid in children(os.getpid()):
                 self.peak_kb = max(self.peak_kb, peak_rss_kb(pid))
+
+
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started and has not reaped; [] once it is gone."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 def peak_rss_kb(pid: int | str) -> int:
